@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+// One vitest project per package; every test reads `src/` through the `@ferry/source` export
+// condition, so nothing is built before the tests run.
+const packages = ['core', 'ec2', 'proxy', 'images', 'edge', 'lab']
+const conditions = ['@ferry/source', 'node', 'import', 'module', 'default']
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@ferry/source'] } },
+  test: {
+    // The lab (moto, sshd, nginx, pebble, podman) starts once per run, before any project.
+    globalSetup: [fileURLToPath(new URL('./packages/lab/test/global-setup.ts', import.meta.url))],
+    projects: packages.map((name) => ({
+      extends: true,
+      test: {
+        name,
+        root: `./packages/${name}`,
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        typecheck: {
+          enabled: name === 'core',
+          include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
+          tsconfig: '../../tsconfig.json',
+        },
+        testTimeout: 60_000,
+        hookTimeout: 120_000,
+      },
+    })),
+  },
+})
