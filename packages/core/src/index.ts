@@ -1,1 +1,12 @@
-export {}
+// @ferry/core: the primitives every ferry module builds on.
+export * from './errors.js'
+export * from './secret.js'
+export * from './shell.js'
+export * as validate from './validate.js'
+export type { PortRange } from './validate.js'
+export * from './events.js'
+export * from './wait.js'
+export * from './aws.js'
+export * from './host-key.js'
+export * from './remote-file.js'
+export * from './host.js'

@@ -1,0 +1,82 @@
+import { describe, expect, test } from 'vitest'
+import { AwsError, ValidationError } from './errors.js'
+import { awsClientConfig, callAws, ferryTags, toAwsError } from './aws.js'
+
+describe('AWS config', () => {
+  test('region, endpoint override, retry settings; credentials left to the default chain', () => {
+    expect(awsClientConfig({ region: 'ap-south-1' })).toEqual({
+      region: 'ap-south-1',
+      maxAttempts: 5,
+      retryMode: 'standard',
+    })
+    expect(
+      awsClientConfig(
+        {
+          region: 'ap-south-1',
+          endpoint: 'http://127.0.0.1:5000',
+          retryMode: 'adaptive',
+          maxAttempts: 2,
+        },
+        'us-west-2',
+      ),
+    ).toEqual({
+      region: 'us-west-2',
+      endpoint: 'http://127.0.0.1:5000',
+      maxAttempts: 2,
+      retryMode: 'adaptive',
+    })
+    expect(() => awsClientConfig({ region: 'mumbai' })).toThrow(ValidationError)
+  })
+
+  test('SDK errors map to AwsError with request id and retryability', () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'RequestLimitExceeded',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 503, requestId: 'abc-123' },
+    })
+    const e = toAwsError(throttled, { service: 'EC2', operation: 'RunInstances' })
+    expect(AwsError.is(e) && [e.awsCode, e.requestId, e.httpStatus, e.retryable, e.cause]).toEqual([
+      'RequestLimitExceeded',
+      'abc-123',
+      503,
+      true,
+      throttled,
+    ])
+    const denied = Object.assign(new Error('not allowed'), {
+      name: 'UnauthorizedOperation',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403, requestId: 'r2' },
+    })
+    expect(toAwsError(denied, { service: 'EC2', operation: 'RunInstances' }).retryable).toBe(false)
+    const retryableFlag = Object.assign(new Error('x'), {
+      name: 'Weird',
+      $retryable: {},
+      $metadata: {},
+    })
+    expect(toAwsError(retryableFlag, { service: 'S', operation: 'O' }).retryable).toBe(true)
+  })
+
+  test('callAws passes results through and maps failures', async () => {
+    expect(await callAws({ service: 'EC2', operation: 'X' }, async () => 42)).toBe(42)
+    await expect(
+      callAws({ service: 'EC2', operation: 'X' }, () =>
+        Promise.reject(
+          Object.assign(new Error('m'), { name: 'InvalidAMIID.NotFound', $metadata: {} }),
+        ),
+      ),
+    ).rejects.toMatchObject({
+      code: 'AWS',
+      awsCode: 'InvalidAMIID.NotFound',
+      operation: 'X',
+    })
+  })
+
+  test('ferryTags', () => {
+    expect(ferryTags({ runId: 'r1', step: 'launch', name: 'web', extra: { team: 'a' } })).toEqual([
+      { Key: 'Name', Value: 'web' },
+      { Key: 'ferry:run', Value: 'r1' },
+      { Key: 'ferry:step', Value: 'launch' },
+      { Key: 'team', Value: 'a' },
+    ])
+  })
+})

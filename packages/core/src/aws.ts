@@ -1,0 +1,167 @@
+// AWS client configuration and error mapping. Core never imports a service client: modules
+// pass their own clients, built from `awsClientConfig`, and wrap calls in `callAws`.
+import { AwsError, FerryError } from './errors.js'
+import { createEmitter, type EventSink } from './events.js'
+import { region as checkRegion } from './validate.js'
+
+/** Static or provider-supplied AWS credentials, as the SDK takes them. */
+export type AwsCredentials =
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>)
+
+/** How ferry builds AWS clients. Leave `credentials` unset to use the SDK's default chain. */
+export interface AwsOptions {
+  region?: string
+  /** An endpoint override, e.g. the lab's moto server. */
+  endpoint?: string
+  credentials?: AwsCredentials
+  /** Total attempts per call including the first, for the SDK's retry strategy. Default 5. */
+  maxAttempts?: number
+  retryMode?: 'standard' | 'adaptive'
+}
+
+/** The config object to pass to any AWS SDK v3 client constructor. */
+export interface AwsClientConfig {
+  region: string | undefined
+  endpoint?: string
+  credentials?: AwsCredentials
+  maxAttempts: number
+  retryMode: 'standard' | 'adaptive'
+}
+
+/**
+ * Client config from ferry's AWS options; `region` overrides the options' region (Global
+ * Accelerator always passes 'us-west-2').
+ * @example
+ * const ec2 = new EC2Client(awsClientConfig({ region: 'ap-south-1' }))
+ */
+export function awsClientConfig(
+  options: AwsOptions = {},
+  regionOverride?: string,
+): AwsClientConfig {
+  const region = regionOverride ?? options.region
+  if (region !== undefined) checkRegion(region)
+  return {
+    region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: options.retryMode ?? 'standard',
+  }
+}
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+  'EC2ThrottledException',
+])
+const TRANSIENT = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+])
+
+interface SdkErrorShape {
+  name?: string
+  code?: string
+  message?: string
+  $fault?: 'client' | 'server'
+  $retryable?: { throttling?: boolean }
+  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string }
+}
+
+/**
+ * Maps an AWS SDK error to an `AwsError` that keeps the request id and retryability.
+ * @example
+ * catch (e) { throw toAwsError(e, { service: 'EC2', operation: 'RunInstances' }) }
+ */
+export function toAwsError(
+  error: unknown,
+  where: { service: string; operation: string },
+): FerryError {
+  if (FerryError.is(error)) return error
+  const e = (
+    typeof error === 'object' && error !== null ? error : { message: String(error) }
+  ) as SdkErrorShape
+  const awsCode = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError')
+  const status = e.$metadata?.httpStatusCode
+  const retryable =
+    e.$retryable !== undefined ||
+    THROTTLING.has(awsCode) ||
+    TRANSIENT.has(awsCode) ||
+    TRANSIENT.has(e.code ?? '') ||
+    e.$fault === 'server' ||
+    (status !== undefined && status >= 500)
+  return new AwsError({
+    service: where.service,
+    operation: where.operation,
+    awsCode,
+    message: e.message ?? 'no message',
+    requestId: e.$metadata?.requestId ?? e.$metadata?.extendedRequestId,
+    httpStatus: status,
+    retryable,
+    cause: error,
+  })
+}
+
+/**
+ * Runs one AWS call, emitting an `aws:call` event and mapping any failure to an `AwsError`.
+ * @example
+ * const out = await callAws({ service: 'EC2', operation: 'RunInstances' }, () => ec2.send(new RunInstancesCommand(input)))
+ */
+export async function callAws<T>(
+  where: { service: string; operation: string; onEvent?: EventSink },
+  call: () => Promise<T>,
+): Promise<T> {
+  createEmitter(where.onEvent)({
+    type: 'aws:call',
+    service: where.service,
+    operation: where.operation,
+  })
+  try {
+    return await call()
+  } catch (error) {
+    throw toAwsError(error, where)
+  }
+}
+
+/** The tag key holding a run id on everything ferry creates. */
+export const RUN_TAG = 'ferry:run'
+/** The tag key holding the pipeline step that created a resource. */
+export const STEP_TAG = 'ferry:step'
+
+/** An AWS tag. */
+export interface Tag {
+  Key: string
+  Value: string
+}
+
+/**
+ * The tags ferry puts on what it creates: `Name`, `ferry:run`, `ferry:step`, plus extras.
+ * @example
+ * ferryTags({ runId: 'r1', step: 'launch', name: 'web' })
+ */
+export function ferryTags(o: {
+  runId?: string
+  step?: string
+  name?: string
+  extra?: Record<string, string>
+}): Tag[] {
+  const tags: Tag[] = []
+  if (o.name) tags.push({ Key: 'Name', Value: o.name })
+  if (o.runId) tags.push({ Key: RUN_TAG, Value: o.runId })
+  if (o.step) tags.push({ Key: STEP_TAG, Value: o.step })
+  for (const [Key, Value] of Object.entries(o.extra ?? {})) tags.push({ Key, Value })
+  return tags
+}

@@ -1,0 +1,67 @@
+// A value that renders as [REDACTED] in strings, JSON, util.inspect and errors;
+// only `reveal()` (called where the value goes on the wire) gives it back.
+
+const SECRET = Symbol.for('ferry:secret')
+const inspect = Symbol.for('nodejs.util.inspect.custom')
+
+/** What a secret looks like everywhere but on the wire. */
+export const REDACTED = '[REDACTED]'
+
+/**
+ * Wraps a sensitive string so it never shows in events, logs or error messages.
+ * @example
+ * const token = new Secret(process.env.API_TOKEN!)
+ * cmd('docker', 'run', '-e', envPair('TOKEN', token), image) // logged as TOKEN=[REDACTED]
+ */
+export class Secret {
+  readonly [SECRET] = true
+  readonly #value: string
+
+  constructor(value: string) {
+    this.#value = value
+  }
+
+  /** The real value: call only where it is sent to a host or an API. */
+  reveal(): string {
+    return this.#value
+  }
+
+  toString(): string {
+    return REDACTED
+  }
+
+  toJSON(): string {
+    return REDACTED
+  }
+
+  [inspect](): string {
+    return `Secret(${REDACTED})`
+  }
+
+  /** True for a Secret from this copy of @ferry/core or another. */
+  static is(value: unknown): value is Secret {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[SECRET] === true
+    )
+  }
+}
+
+/**
+ * Wraps a value in a Secret unless it already is one.
+ * @example
+ * const key = secret(options.privateKey)
+ */
+export function secret(value: string | Secret): Secret {
+  return Secret.is(value) ? value : new Secret(value)
+}
+
+/**
+ * The plain value of a string or Secret.
+ * @example
+ * reveal(options.password)
+ */
+export function reveal(value: string | Secret): string {
+  return Secret.is(value) ? value.reveal() : value
+}

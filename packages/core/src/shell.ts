@@ -1,0 +1,81 @@
+// Commands are argv arrays of strings, numbers and Secrets; one function quotes them for sh.
+import { ValidationError } from './errors.js'
+import { REDACTED, Secret } from './secret.js'
+
+/** One argument of a command. Secrets render redacted except on the wire. */
+export type Arg = string | number | Secret
+
+/** A command as an argv array. */
+export type Command = readonly Arg[]
+
+/**
+ * Builds an argv array, dropping `false`, `null` and `undefined` so flags can be conditional.
+ * @example
+ * cmd('docker', 'run', '-d', detach && '--rm', '--name', name) // ['docker','run','-d','--name','web']
+ */
+export function cmd(...parts: (Arg | readonly Arg[] | false | null | undefined)[]): Arg[] {
+  const out: Arg[] = []
+  for (const part of parts) {
+    if (part === false || part === null || part === undefined) continue
+    if (Array.isArray(part)) out.push(...(part as readonly Arg[]))
+    else out.push(part as Arg)
+  }
+  return out
+}
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/
+
+/**
+ * Quotes one string for POSIX sh: the shell passes it through unchanged, whatever it holds.
+ * @example
+ * quote("it's") // 'it'\''s'
+ */
+export function quote(value: string): string {
+  if (value.includes('\0')) {
+    throw new ValidationError({
+      field: 'shell argument',
+      value: value.replaceAll('\0', '\\0'),
+      allowed: 'text without NUL bytes (sh cannot pass them)',
+    })
+  }
+  if (value !== '' && SAFE.test(value)) return value
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+/**
+ * Renders a command as one sh command line. Secrets show as [REDACTED] unless `reveal` is set,
+ * which only the SSH executor does when it sends the line.
+ * @example
+ * render(cmd('echo', new Secret('x'))) // "echo '[REDACTED]'"
+ */
+export function render(command: Command, options: { reveal?: boolean } = {}): string {
+  return command.map((arg) => quote(argText(arg, options.reveal ?? false))).join(' ')
+}
+
+function argText(arg: Arg, revealSecrets: boolean): string {
+  if (Secret.is(arg)) return revealSecrets ? arg.reveal() : REDACTED
+  if (typeof arg === 'number') {
+    if (!Number.isFinite(arg))
+      throw new ValidationError({ field: 'shell argument', value: arg, allowed: 'a finite number' })
+    return String(arg)
+  }
+  return arg
+}
+
+/**
+ * `KEY=value` as one argument, a Secret when the value is one.
+ * @example
+ * cmd('env', envPair('TOKEN', new Secret('t')), 'app') // env TOKEN=[REDACTED] app
+ */
+export function envPair(key: string, value: string | Secret): Arg {
+  return Secret.is(value) ? new Secret(`${key}=${value.reveal()}`) : `${key}=${value}`
+}
+
+/**
+ * Prefixes a command with `sudo -n --`, so a missing sudo rule fails instead of prompting.
+ * @example
+ * sudo(cmd('nginx', '-t')) // ['sudo','-n','--','nginx','-t']
+ */
+export function sudo(command: Command): Arg[] {
+  return ['sudo', '-n', '--', ...command]
+}
