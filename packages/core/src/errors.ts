@@ -13,6 +13,7 @@ export type FerryErrorCode =
   | 'ABORTED'
   | 'AWS'
   | 'STEP'
+  | 'FLEET'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PRECONDITION'
@@ -258,4 +259,37 @@ function describe(value: unknown): string {
 /** The last `n` non-empty lines of a text. */
 export function tailLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join('\n')
+}
+
+/**
+ * A step failed on some servers of a fleet: names each failing host; keeps the others' results.
+ * @example
+ * if (FleetError.is(e)) for (const f of e.failures) console.error(f.host, f.error.message)
+ */
+export class FleetError extends FerryError {
+  override name = 'FleetError'
+  readonly failures: { host: string; error: Error }[]
+  readonly results: { host: string; value: unknown }[]
+
+  constructor(o: {
+    what: string
+    failures: { host: string; error: Error }[]
+    results: { host: string; value: unknown }[]
+  }) {
+    const list = o.failures.map((f) => `${f.host}: ${f.error.message}`).join('; ')
+    super(
+      'FLEET',
+      `${o.what} failed on ${o.failures.length} of ${o.failures.length + o.results.length} servers: ${list}`,
+      {
+        cause: o.failures[0]?.error,
+        retryable: o.failures.every((f) => FerryError.is(f.error) && f.error.retryable),
+      },
+    )
+    this.failures = o.failures
+    this.results = o.results
+  }
+
+  static override is(value: unknown): value is FleetError {
+    return isFerryError(value, 'FLEET')
+  }
 }
