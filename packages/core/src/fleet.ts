@@ -40,7 +40,7 @@ export async function onEachServer<T>(
   if (failures.length === 0) return settled.map((s) => (s as { value: T }).value)
   if (servers.length === 1) throw failures[0]!.error
   const results = settled.flatMap((s, i) =>
-    s.ok ? [{ host: label(i), value: s.value as unknown }] : [],
+    s.ok ? [{ host: label(i), value: s.value }] : [],
   )
   throw new FleetError({ what: options.what ?? 'A step', failures, results })
 }
