@@ -15,9 +15,7 @@ export async function onEachServer<T>(
   options: { host: (server: ServerRef) => Promise<Host>; concurrency?: number; what?: string },
 ): Promise<T[]> {
   const limit = Math.max(1, options.concurrency ?? 8)
-  const settled: ({ ok: true; value: T } | { ok: false; error: Error })[] = new Array(
-    servers.length,
-  )
+  const settled: ({ ok: true; value: T } | { ok: false; error: Error })[] = []
   let next = 0
   const worker = async () => {
     while (next < servers.length) {
@@ -39,9 +37,7 @@ export async function onEachServer<T>(
   const failures = settled.flatMap((s, i) => (s.ok ? [] : [{ host: label(i), error: s.error }]))
   if (failures.length === 0) return settled.map((s) => (s as { value: T }).value)
   if (servers.length === 1) throw failures[0]!.error
-  const results = settled.flatMap((s, i) =>
-    s.ok ? [{ host: label(i), value: s.value }] : [],
-  )
+  const results = settled.flatMap((s, i) => (s.ok ? [{ host: label(i), value: s.value }] : []))
   throw new FleetError({ what: options.what ?? 'A step', failures, results })
 }
 
