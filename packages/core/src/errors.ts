@@ -218,6 +218,14 @@ export class AwsError extends FerryError {
   }
 }
 
+/** What a rollback removed and what it could not. */
+export interface RollbackReport {
+  undone: { step: string; message: string }[]
+  failed: { step: string; error: Error }[]
+  /** Finished steps that have no undo: their resources stay (teardown still finds them by tags). */
+  notUndoable: string[]
+}
+
 /**
  * A pipeline step failed; `cause` holds the step's own error.
  * @example
@@ -228,6 +236,8 @@ export class StepError extends FerryError {
   readonly step: string
   readonly runId: string
   readonly host: string | undefined
+  /** Set when the pipeline rolled back after this failure. */
+  rollback: RollbackReport | undefined
 
   constructor(o: { step: string; runId: string; host?: string; cause: unknown }) {
     const where = o.host ? ` on ${o.host}` : ''
