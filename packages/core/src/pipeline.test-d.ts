@@ -8,7 +8,9 @@ interface Server {
 }
 const launch = defineStep({
   name: 'launch',
-  run: async (_ctx: object): Promise<{ server: Server }> => ({ server: { instanceId: 'i-1', publicIp: '1.2.3.4' } }),
+  run: async (_ctx: object): Promise<{ server: Server }> => ({
+    server: { instanceId: 'i-1', publicIp: '1.2.3.4' },
+  }),
 })
 const openPorts = defineStep({
   name: 'openPorts',
