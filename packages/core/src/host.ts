@@ -1,7 +1,7 @@
 // A server reached over SSH: one connection per host, reused and re-opened when dropped;
 // commands are argv arrays quoted once; output streams as events; files are written atomically.
 import { readFile } from 'node:fs/promises'
-import { NodeSSH } from 'node-ssh'
+import type { NodeSSH } from 'node-ssh'
 import type { ClientChannel } from 'ssh2'
 import { CommandError, ConnectionError, TimeoutError, type FerryError } from './errors.js'
 import { createEmitter, type EventSink } from './events.js'
@@ -191,7 +191,7 @@ export class SshHost implements Host {
       async (attempt) => {
         this.#emit({ type: 'ssh:connect', host: this.name, attempt })
         let refused: { expected: string; got: string; reason: string } | undefined
-        const ssh = new NodeSSH()
+        const ssh = new (await loadNodeSsh())()
         try {
           await ssh.connect({
             host: t.host,
@@ -370,3 +370,7 @@ export class SshHost implements Host {
     })
   }
 }
+
+// node-ssh (and ssh2's crypto) load only when a host first connects, so importing core stays cheap.
+let nodeSsh: Promise<typeof NodeSSH> | undefined
+const loadNodeSsh = () => (nodeSsh ??= import('node-ssh').then((m) => m.NodeSSH))
