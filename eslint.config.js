@@ -22,6 +22,7 @@ export default tseslint.config(
     },
     rules: {
       'max-params': ['error', 3],
+      'no-undef': 'off',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-unused-vars': [
