@@ -234,7 +234,7 @@ export class SshHost implements Host {
           if (this.#current === ssh) [this.#current, this.#connection] = [undefined, undefined]
         }
         ssh.connection?.setMaxListeners(0)
-        ssh.connection?.on('close', forget).on('end', forget)
+        ssh.connection?.on('close', forget).on('end', forget).on('error', forget)
         this.#current = ssh
         return ssh
       },
