@@ -52,12 +52,14 @@ describe('share inputs', () => {
       {
         SnapshotId: 'snap-1',
         Attribute: 'createVolumePermission',
-        CreateVolumePermission: { Add: [{ UserId: '123456789012' }] },
+        OperationType: 'add',
+        UserIds: ['123456789012'],
       },
       {
         SnapshotId: 'snap-2',
         Attribute: 'createVolumePermission',
-        CreateVolumePermission: { Add: [{ UserId: '123456789012' }] },
+        OperationType: 'add',
+        UserIds: ['123456789012'],
       },
     ])
     // Public AMIs never make their snapshots public.

@@ -106,9 +106,12 @@ export function volumePermissionInputs(
   op: 'Add' | 'Remove',
 ): ModifySnapshotAttributeCommandInput[] {
   if (!accountIds.length) return []
+  // The OperationType + UserIds form: AWS takes it as well as CreateVolumePermission, and
+  // moto implements only this one.
   return snapshotIds.map((SnapshotId) => ({
     SnapshotId,
     Attribute: 'createVolumePermission',
-    CreateVolumePermission: { [op]: accountIds.map((UserId) => ({ UserId })) },
+    OperationType: op === 'Add' ? 'add' : 'remove',
+    UserIds: [...accountIds],
   }))
 }

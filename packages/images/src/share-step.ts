@@ -3,7 +3,12 @@ import { defineStep, type Step, validate } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { dryRun } from './ec2-call.js'
 import { shareAmi, unshareAmi, type ShareAmiResult } from './share-ami.js'
-import { checkShareInput, launchPermissionInput, type ShareAmiInput } from './share-input.js'
+import {
+  checkShareInput,
+  launchPermissionInput,
+  volumePermissionInputs,
+  type ShareAmiInput,
+} from './share-input.js'
 import { realOr, stepOptions, type AmiRef } from './step-env.js'
 
 /** Settings of a share step. */
@@ -80,11 +85,11 @@ export function shareAmiStep(
                 kind: 'aws' as const,
                 service: 'EC2',
                 operation: 'ModifySnapshotAttribute',
-                input: {
-                  SnapshotIds: `{{snapshots of ${t.imageId}}}`,
-                  Attribute: 'createVolumePermission',
-                  CreateVolumePermission: { Add: who.accountIds.map((UserId) => ({ UserId })) },
-                },
+                input: volumePermissionInputs(
+                  [`{{snapshots of ${t.imageId}}}`],
+                  who.accountIds,
+                  'Add',
+                )[0],
               },
             ]
           : []),
@@ -116,9 +121,7 @@ export function shareAmiStep(
           await dryRun('ModifySnapshotAttribute', o, (abortSignal) =>
             client.send(
               new ModifySnapshotAttributeCommand({
-                SnapshotId: 'snap-00000000000000000',
-                Attribute: 'createVolumePermission',
-                CreateVolumePermission: { Add: who.accountIds.map((UserId) => ({ UserId })) },
+                ...volumePermissionInputs(['snap-00000000000000000'], who.accountIds, 'Add')[0]!,
                 DryRun: true,
               }),
               { abortSignal },
