@@ -78,7 +78,7 @@ describe('AMI inputs', () => {
       checkAmiInput({
         instanceId: 'i-0123456789abcdef0',
         snapshotId: 'snap-0123456789abcdef0',
-      } as never),
+      }),
     ).toThrow(/exactly one/)
     expect(() =>
       checkAmiInput({ snapshotId: 'snap-0123456789abcdef0', architecture: 'sparc' as never }),
