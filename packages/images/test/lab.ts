@@ -7,31 +7,12 @@ import {
   type Image,
 } from '@aws-sdk/client-ec2'
 import type { AwsOptions } from '@ferry/core'
-import { inject } from 'vitest'
+import { labInfo } from '@ferry/lab/vitest'
 
-/** The lab's AWS settings (moto). Missing lab = a failure, never a skip. */
+/** The lab's AWS settings (moto), from the global setup. No lab = a failure, never a skip. */
 export function labAws(): Required<Pick<AwsOptions, 'endpoint' | 'region' | 'credentials'>> {
-  const lab = (inject as (key: string) => unknown)('lab') as
-    | {
-        aws?: {
-          endpoint: string
-          region: string
-          credentials: { accessKeyId: string; secretAccessKey: string }
-        }
-      }
-    | undefined
-  if (lab?.aws) return { ...lab.aws, credentials: { ...lab.aws.credentials } }
-  // Until the lab's global setup lands: a moto started by hand (scripts or a developer).
-  const endpoint = process.env.FERRY_LAB_AWS_ENDPOINT
-  if (endpoint)
-    return {
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    }
-  throw new Error(
-    'The lab is not running: its global setup provides `lab.aws` (moto). Start the lab, or set FERRY_LAB_AWS_ENDPOINT.',
-  )
+  const { aws } = labInfo()
+  return { endpoint: aws.endpoint, region: aws.region, credentials: { ...aws.credentials } }
 }
 
 /** A separate client, never the one under test, to read results back. */
@@ -71,13 +52,4 @@ export async function launchInstance(
     }),
   )
   return { instanceId: out.Instances![0]!.InstanceId!, region }
-}
-
-/** An EC2 client whose every call fails the test: proves validation happens before any call. */
-export function noCallClient(region = 'us-east-1'): EC2Client {
-  const client = reader(region)
-  client.send = (() => {
-    throw new Error('an AWS call was made')
-  }) as never
-  return client
 }
