@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import {
   copyAmi,
   createAmi,
+  deleteAmi,
   deleteImagesByRun,
   migrateVolume,
   shareAmi,
@@ -165,6 +166,35 @@ describe('shareAmi', () => {
   })
 })
 
+test('when snapshot access cannot be granted, the launch permissions this call added are taken back', async () => {
+  const runId = uniqueRun('sharefail')
+  const ami = await createAmi(
+    { instanceId, name: `${runId}-src` },
+    { ...options, runId, step: 'bake' },
+  )
+  const before = '999988887777'
+  await shareAmi({ imageId: ami.imageId, accountIds: [before], snapshots: false }, options)
+  // A real moto client that fails one operation: the fault lands between the two grants.
+  const faulty = reader('us-east-1')
+  const send = faulty.send.bind(faulty)
+  faulty.send = ((command: { constructor: { name: string } }, ...rest: unknown[]) =>
+    command.constructor.name === 'ModifySnapshotAttributeCommand'
+      ? Promise.reject(
+          Object.assign(new Error('injected'), { name: 'InternalError', $fault: 'server' }),
+        )
+      : (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest)) as never
+  const error = await shareAmi(
+    { imageId: ami.imageId, accountIds: [before, account] },
+    { ec2: faulty },
+  ).catch((e: unknown) => e)
+  expect(AwsError.is(error) && error.operation).toBe('ModifySnapshotAttribute')
+  const perms = await reader('us-east-1').send(
+    new DescribeImageAttributeCommand({ ImageId: ami.imageId, Attribute: 'launchPermission' }),
+  )
+  // The account that had access before keeps it; the one this call added is gone again.
+  expect(perms.LaunchPermissions).toEqual([{ UserId: before }])
+})
+
 describe('migrateVolume', () => {
   test('to another region (CopySnapshot) and to another AZ: encrypted gp3 volumes, tagged', async () => {
     const runId = uniqueRun('migrate')
@@ -284,11 +314,28 @@ describe('deleteImagesByRun', () => {
     })
   })
 
-  test('an AMI that is already gone is not an error', async () => {
+  test('an AMI that is already gone is not an error; an empty run id is refused', async () => {
+    const runId = uniqueRun('gone')
+    const ami = await createAmi(
+      { instanceId, name: `${runId}-src` },
+      { ...options, runId, step: 'bake' },
+    )
+    const first = await deleteAmi({ imageId: ami.imageId }, options)
+    expect(first).toEqual({
+      imageId: ami.imageId,
+      region: 'us-east-1',
+      deregistered: true,
+      deletedSnapshotIds: ami.snapshotIds,
+    })
+    expect(await deleteAmi({ imageId: ami.imageId }, options)).toEqual({
+      imageId: ami.imageId,
+      region: 'us-east-1',
+      deregistered: false,
+      deletedSnapshotIds: [],
+    })
     const error = await deleteImagesByRun({ runId: '', regions: ['us-east-1'] }, options).catch(
       (e: unknown) => e,
     )
-    expect(AwsError.is(error)).toBe(false)
     expect(FerryError.is(error) && error.code).toBe('VALIDATION')
   })
 })
