@@ -93,35 +93,26 @@ async function makeImage(
   options: ImagesOptions,
 ): Promise<string> {
   const { CreateImageCommand, RegisterImageCommand } = await sdk()
-  const out =
-    'instanceId' in o.input
-      ? await ec2Call('CreateImage', options, (abortSignal) =>
-          client.send(
-            new CreateImageCommand(
-              createImageInput(
-                { ...(o.input as CreateAmiInput & { instanceId: string }), name: o.name },
-                o.tags,
-              ),
-            ),
-            { abortSignal },
+  const { input, name, tags } = o
+  const [operation, out] =
+    'instanceId' in input
+      ? [
+          'CreateImage',
+          await ec2Call('CreateImage', options, (abortSignal) =>
+            client.send(new CreateImageCommand(createImageInput({ ...input, name }, tags)), {
+              abortSignal,
+            }),
           ),
-        )
-      : await ec2Call('RegisterImage', options, (abortSignal) =>
-          client.send(
-            new RegisterImageCommand(
-              registerImageInput(
-                { ...(o.input as CreateAmiInput & { snapshotId: string }), name: o.name },
-                o.tags,
-              ),
-            ),
-            { abortSignal },
+        ]
+      : [
+          'RegisterImage',
+          await ec2Call('RegisterImage', options, (abortSignal) =>
+            client.send(new RegisterImageCommand(registerImageInput({ ...input, name }, tags)), {
+              abortSignal,
+            }),
           ),
-        )
-  if (!out.ImageId)
-    throw new FerryError(
-      'AWS',
-      `${'instanceId' in o.input ? 'CreateImage' : 'RegisterImage'} returned no image id.`,
-    )
+        ]
+  if (!out.ImageId) throw new FerryError('AWS', `${operation} returned no image id.`)
   return out.ImageId
 }
 
