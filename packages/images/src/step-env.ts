@@ -47,14 +47,6 @@ export function stepOptions(env: StepEnv, extra: Partial<ImagesOptions> = {}): I
 }
 
 /**
- * True for a plan placeholder such as `{{server.instanceId}}`, which is never validated.
- * @example
- * isPlaceholder('{{ami.imageId}}') // true
- */
-export const isPlaceholder = (value: unknown): boolean =>
-  typeof value === 'string' && /^\{\{[^}]+\}\}$/.test(value)
-
-/**
  * The value if it passes `check`, else `fallback` (for DryRun calls made before ids exist).
  * @example
  * realOr(ctx.server.instanceId, validate.instanceId, 'i-00000000000000000')
