@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // One vitest project per package; every test reads `src/` through the `@ferry/source` export
 // condition, so nothing is built before the tests run.
 const packages = ['core', 'ec2', 'proxy', 'images', 'edge', 'lab']
-const conditions = ['@ferry/source', 'node', 'import', 'module', 'default']
+const conditions = ['@ferry/source', 'node', 'import', 'default']
 
 export default defineConfig({
   resolve: { conditions },
