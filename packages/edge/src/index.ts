@@ -34,3 +34,44 @@ export { waitForInvalidation } from './invalidation-wait.js'
 export type { PollDelays } from './invalidation-wait.js'
 export { cloudFrontClient, acceleratorClient, GLOBAL_ACCELERATOR_REGION } from './clients.js'
 export type { ClientSource } from './clients.js'
+export { createAccelerator } from './accelerator-create.js'
+export type {
+  AcceleratorOptions,
+  AcceleratorResult,
+  AcceleratorListener,
+  AcceleratorEndpointGroup,
+} from './accelerator-create.js'
+export { deleteAccelerator } from './accelerator-delete.js'
+export type { DeleteAcceleratorOptions, DeleteAcceleratorResult } from './accelerator-delete.js'
+export { listAccelerators, deleteAcceleratorsByRun } from './accelerator-list.js'
+export type { AcceleratorSummary, ListAcceleratorsOptions } from './accelerator-list.js'
+export { createAcceleratorStep } from './accelerator-step.js'
+export type { AcceleratorNeeds, AcceleratorOutput } from './accelerator-step.js'
+export { acceleratorSpec, acceleratorName } from './accelerator-spec.js'
+export type {
+  CreateAcceleratorInput,
+  ListenerInput,
+  ListenerSpec,
+  AcceleratorSpec,
+} from './accelerator-spec.js'
+export { endpointGroupsOf, endpointsFromServers } from './accelerator-endpoints.js'
+export type {
+  EndpointInput,
+  EndpointGroupOptions,
+  HealthCheckInput,
+  EndpointSpec,
+  EndpointGroupSpec,
+} from './accelerator-endpoints.js'
+export {
+  createAcceleratorRequest,
+  createListenerRequest,
+  createEndpointGroupRequest,
+  tokenPurpose,
+} from './accelerator-requests.js'
+export {
+  acceleratorArn,
+  describeAccelerator,
+  waitForAcceleratorDeployed,
+  ipAddressesOf,
+} from './accelerator-state.js'
+export type { AcceleratorWaitOptions } from './accelerator-state.js'
