@@ -1,19 +1,13 @@
 // Invalidates CloudFront paths: checks everything first, finds the distribution, reuses an
 // invalidation already made for the same content, batches past CloudFront's limits, and waits.
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
-import {
-  AwsError,
-  callAws,
-  createEmitter,
-  type AwsOptions,
-  type EventSink,
-  type StepEnv,
-} from '@ferry/core'
+import { createEmitter, type AwsOptions, type EventSink, type StepEnv } from '@ferry/core'
 import { MAX_WILDCARDS_IN_PROGRESS } from './batches.js'
-import { cloudFrontClient, cloudFrontSdk } from './clients.js'
+import { cloudFrontClient } from './clients.js'
 import { findDistribution } from './distribution.js'
 import { findExistingInvalidations, journalKey } from './existing-invalidations.js'
 import { invalidationRequests, planInvalidation, type InvalidateInput } from './invalidate-plan.js'
+import { isCompleted, sendInvalidation } from './invalidation-send.js'
 import { waitForInvalidation, type PollDelays } from './invalidation-wait.js'
 import { isWildcardPath } from './paths.js'
 
@@ -76,7 +70,6 @@ export async function invalidate(
   const emit = createEmitter(options.onEvent)
   const onEvent = options.onEvent
   const cf = await cloudFrontClient({ client: options.cloudFront, aws: options.aws })
-  const sdk = await cloudFrontSdk()
   const { id: distributionId } = await findDistribution(cf, plan.ref, {
     onEvent,
     pageSize: options.pageSize,
@@ -121,36 +114,25 @@ export async function invalidate(
       })
       continue
     }
-    const send = () =>
-      callAws({ service: 'CloudFront', operation: 'CreateInvalidation', onEvent }, () =>
-        cf.send(new sdk.CreateInvalidationCommand(request), { abortSignal: options.signal }),
-      )
-    const out = await send().catch(async (error: unknown) => {
-      // CloudFront allows 3,000 paths (15 wildcards) in progress: let the earlier batches finish.
-      const pending = batches.filter((b) => !isCompleted(b.status))
-      if (!(
-        AwsError.is(error) &&
-        error.awsCode === 'TooManyInvalidationsInProgress' &&
-        pending.length
-      ))
-        throw error
-      emit({
-        type: 'info',
-        message: `CloudFront's in-progress limit reached: waiting for ${pending.map((b) => b.id).join(', ')} before ${label}.`,
-      })
-      for (const b of pending) await waitFor(b.id).then(() => (b.status = 'Completed'))
-      return send()
+    const sent = await sendInvalidation(cf, {
+      request,
+      label,
+      earlier: batches,
+      waitFor,
+      onEvent,
+      signal: options.signal,
     })
-    const id = out.Invalidation?.Id ?? ''
-    await options.journal?.record(journalKey(batch.callerReference), id)
+    await options.journal?.record(journalKey(batch.callerReference), sent.id)
     batches.push({
-      id,
+      ...sent,
       callerReference: batch.callerReference,
       paths: batch.paths,
-      status: out.Invalidation?.Status ?? '',
       reused: false,
     })
-    emit({ type: 'info', message: `Invalidation ${id} created on ${distributionId} for ${label}.` })
+    emit({
+      type: 'info',
+      message: `Invalidation ${sent.id} created on ${distributionId} for ${label}.`,
+    })
   }
   if (plan.wait)
     for (const b of batches.filter((b) => !isCompleted(b.status))) {
@@ -170,9 +152,4 @@ export async function invalidate(
     batches,
     completed: batches.every((b) => isCompleted(b.status)),
   }
-}
-
-/** CloudFront says `Completed`; moto says `COMPLETED`. */
-function isCompleted(status: string): boolean {
-  return status.toLowerCase() === 'completed'
 }
