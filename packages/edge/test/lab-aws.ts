@@ -1,26 +1,15 @@
-// The lab's AWS endpoint (moto) for these tests. The lab's global setup provides it through
-// `inject('lab')`; FERRY_MOTO_ENDPOINT points at a moto you started yourself. Neither: the
-// test fails (a missing lab is never a silent skip).
+// The lab's AWS endpoint (moto) for these tests, as the lab's global setup provides it. Without
+// a lab the test fails: a missing lab is never a silent skip.
 import type { AwsOptions } from '@ferry/core'
-import { inject } from 'vitest'
+import { labInfo } from '@ferry/lab/vitest'
 
-interface LabAwsLike {
-  endpoint: string
-  region: string
-  credentials: { accessKeyId: string; secretAccessKey: string }
-}
-
-/** AWS options that reach the lab's moto. */
+/** AWS options that reach the lab's moto (CloudFront and EC2). */
 export function labAws(): AwsOptions & { endpoint: string; region: string } {
-  const lab = (inject as (key: string) => { aws?: LabAwsLike } | undefined)('lab')
-  if (lab?.aws) return { ...lab.aws, maxAttempts: 2 }
-  const endpoint = process.env.FERRY_MOTO_ENDPOINT
-  if (endpoint)
-    return {
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      maxAttempts: 2,
-    }
-  throw new Error('No lab: run the tests through vitest with the ferry global setup.')
+  const { aws } = labInfo()
+  return {
+    endpoint: aws.endpoint,
+    region: aws.region,
+    credentials: aws.credentials,
+    maxAttempts: 2,
+  }
 }
