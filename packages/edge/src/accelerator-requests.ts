@@ -8,7 +8,12 @@ import { ferryTags } from '@ferry/core'
 import type { EndpointGroupSpec } from './accelerator-endpoints.js'
 import type { AcceleratorSpec, ListenerSpec } from './accelerator-spec.js'
 
-/** The idempotency token purposes of one accelerator's resources (two accelerators of one run differ by name). */
+/**
+ * The idempotency token purposes of one accelerator's resources (two accelerators of one run
+ * differ by name).
+ * @example
+ * env.token(tokenPurpose.listener('web', 0)) // stable for this run, step and listener
+ */
 export const tokenPurpose = {
   accelerator: (name: string) => `accelerator:${name}`,
   listener: (name: string, i: number) => `accelerator:${name}:listener:${i}`,

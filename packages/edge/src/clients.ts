@@ -9,10 +9,18 @@ import { awsClientConfig, ValidationError, type AwsOptions, type StepEnv } from 
 /** The only region the Global Accelerator API answers in, whatever region the deploy uses. */
 export const GLOBAL_ACCELERATOR_REGION = 'us-west-2'
 
-/** The CloudFront SDK module, imported on first use. */
+/**
+ * The CloudFront SDK module, imported on first use.
+ * @example
+ * const { CreateInvalidationCommand } = await cloudFrontSdk()
+ */
 export const cloudFrontSdk = (): Promise<typeof CloudFrontSdk> =>
   import('@aws-sdk/client-cloudfront')
-/** The Global Accelerator SDK module, imported on first use. */
+/**
+ * The Global Accelerator SDK module, imported on first use.
+ * @example
+ * const { DescribeAcceleratorCommand } = await acceleratorSdk()
+ */
 export const acceleratorSdk = (): Promise<typeof AcceleratorSdk> =>
   import('@aws-sdk/client-global-accelerator')
 

@@ -13,7 +13,11 @@ export interface ExistingInvalidation {
   status: string
 }
 
-/** The journal key under which a step records the invalidation made for a CallerReference. */
+/**
+ * The journal key under which a step records the invalidation made for a CallerReference.
+ * @example
+ * env.recorded(journalKey('ferry-…'))
+ */
 export const journalKey = (callerReference: string) => `invalidation:${callerReference}`
 
 // At most this many summaries are listed (10 pages): enough to find a retry of this deploy.

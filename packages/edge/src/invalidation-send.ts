@@ -51,7 +51,11 @@ export async function sendInvalidation(
   return { id: out.Invalidation?.Id ?? '', status: out.Invalidation?.Status ?? '' }
 }
 
-/** True for a finished invalidation: CloudFront says `Completed`, moto says `COMPLETED`. */
+/**
+ * True for a finished invalidation: CloudFront says `Completed`, moto says `COMPLETED`.
+ * @example
+ * isCompleted('Completed') // true
+ */
 export function isCompleted(status: string): boolean {
   return status.toLowerCase() === 'completed'
 }

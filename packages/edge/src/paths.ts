@@ -54,12 +54,20 @@ export function encodeInvalidationPath(value: unknown, field = 'path'): string {
   return encoded
 }
 
-/** True for a path ending in the `*` wildcard (it counts as one path, whatever it matches). */
+/**
+ * True for a path ending in the `*` wildcard (it counts as one path, whatever it matches).
+ * @example
+ * isWildcardPath('/assets/*') // true
+ */
 export function isWildcardPath(path: string): boolean {
   return path.endsWith('*')
 }
 
-/** Sorts by UTF-16 code units, so the order never depends on the machine's locale. */
+/**
+ * Sorts by UTF-16 code units, so the order never depends on the machine's locale.
+ * @example
+ * ['/b', '/B', '/a'].sort(compareCodeUnits) // ['/B', '/a', '/b']
+ */
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
