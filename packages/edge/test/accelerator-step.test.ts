@@ -1,8 +1,14 @@
 // createAcceleratorStep: endpoints from the servers of earlier steps, the run's tokens and
 // journal, undo, and the plan.
-import { FerryError, Secret, type ServerRef } from '@ferry/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAcceleratorStep } from '../src/index.js'
+import { FerryError, Secret, type ServerRef, type Step } from '@ferry/core'
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
+import {
+  createAcceleratorStep,
+  invalidateStep,
+  type AcceleratorNeeds,
+  type AcceleratorOutput,
+  type InvalidationOutput,
+} from '../src/index.js'
 import { fakeClock, fakeGlobalAccelerator } from './ga-fake.js'
 import { testEnv } from './step-env.js'
 
@@ -129,5 +135,20 @@ describe('createAcceleratorStep', () => {
       { kind: 'note', text: 'Poll DescribeAccelerator (us-west-2) until DEPLOYED.' },
     ])
     expect(ga.calls).toEqual([])
+  })
+})
+
+describe('step types', () => {
+  it('declare what they need and add', () => {
+    const accelerator = createAcceleratorStep({ name: 'web' })
+    expectTypeOf(accelerator).toEqualTypeOf<Step<AcceleratorNeeds, AcceleratorOutput>>()
+    expectTypeOf<{ server: ServerRef }>().toMatchTypeOf<AcceleratorNeeds>()
+    expectTypeOf<AcceleratorOutput['accelerator']['ipAddresses']>().toEqualTypeOf<string[]>()
+    const invalidation = invalidateStep({ distribution: 'E2QWRUHAPOMQZL', paths: ['/*'] })
+    expectTypeOf(invalidation).toEqualTypeOf<Step<object, InvalidationOutput>>()
+    expectTypeOf<InvalidationOutput['invalidation']['chargedPaths']>().toEqualTypeOf<number>()
+    // @ts-expect-error: servers must be ServerRefs
+    const bad: AcceleratorNeeds = { servers: [{ instanceId: 'i-0123456789abcdef0' }] }
+    expect(bad).toBeDefined()
   })
 })
