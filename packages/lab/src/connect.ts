@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { LabError } from './errors'
 import { labEnv, labHost } from './host'
 import { removeLabContainers } from './podman'
-import { isRunning } from './proc'
 import { readLabState, writeLabState } from './state'
 import { stopProcesses } from './stop'
 import type { Lab, LabInfo } from './types'
@@ -61,14 +60,4 @@ export async function stopLabState(statePath: string, info?: LabInfo): Promise<v
   if (state)
     writeLabState(statePath, { ...state, status: 'stopped', updatedAt: new Date().toISOString() })
   if (problems.length > 0) throw new LabError('lab', `stop was incomplete: ${problems.join('; ')}`)
-}
-
-/**
- * Which recorded processes of a lab still run.
- *
- * @example
- * runningProcesses(readLabState(path)!.processes)
- */
-export function runningProcesses(processes: LabInfo['processes']): LabInfo['processes'] {
-  return processes.filter(isRunning)
 }
