@@ -46,7 +46,7 @@ export async function applyNginxChange(
     })
   if (test.exitCode !== 0) throw await fail('test', test.stderr || test.stdout)
   const reload = await host
-    .run(nginxCommands.reload(nginx), { sudo, check: false, signal })
+    .run(nginxCommands.reloadAndWait(nginx), { sudo, check: false, signal })
     .catch(async (error: unknown) => {
       throw await fail('reload', String(error), error)
     })

@@ -15,6 +15,35 @@ const INSTALL_SCRIPT = [
   'if command -v systemctl >/dev/null 2>&1; then systemctl enable --now nginx; fi',
 ].join('\n')
 
+// `nginx -s reload` only signals the master: it returns before new workers serve the new config.
+// This runs the reload, then waits until the master has a new worker and every old one is gone
+// or shutting down, so "reloaded" means "serving". A master that keeps its old workers did not
+// take the config (exit 75); without a pid file the reload is run but cannot be checked.
+const RELOAD_AND_WAIT = [
+  'pidfile=$1; shift',
+  'master=$(cat -- "$pidfile" 2>/dev/null || true)',
+  'case $master in ""|*[!0-9]*) master= ;; esac',
+  '[ -n "$master" ] && kill -0 "$master" 2>/dev/null || master=',
+  'before=" "; [ -z "$master" ] || before=" $(ps -o pid= --ppid "$master" | tr -s " \n" "  ") "',
+  '"$@" || exit $?',
+  '[ -n "$master" ] || { echo "ferry: reload not verified: no nginx master in $pidfile"; exit 0; }',
+  'i=0',
+  'while [ $i -lt 200 ]; do',
+  '  kill -0 "$master" 2>/dev/null || exit 0',
+  '  fresh=0; stale=0',
+  '  for p in $(ps -o pid= --ppid "$master"); do',
+  '    case "$before" in',
+  '      *" $p "*) case "$(ps -o args= -p "$p")" in *"shutting down"*) ;; *) stale=1 ;; esac ;;',
+  '      *) fresh=1 ;;',
+  '    esac',
+  '  done',
+  '  [ $fresh = 1 ] && [ $stale = 0 ] && exit 0',
+  '  sleep 0.05; i=$((i+1))',
+  'done',
+  'echo "ferry: nginx kept its old workers 10 s after the reload: the new configuration was not applied (see the nginx error log)" >&2',
+  'exit 75',
+].join('\n')
+
 /**
  * Commands that shape nginx on a host.
  * @example
@@ -45,6 +74,9 @@ export const nginxCommands = {
   test: (nginx: NginxSettings): Arg[] => [...nginx.testCommand],
   /** The configured reload. */
   reload: (nginx: NginxSettings): Arg[] => [...nginx.reloadCommand],
+  /** The configured reload, then a wait until new workers serve (checked via `pidPath`). */
+  reloadAndWait: (nginx: NginxSettings): Arg[] =>
+    cmd('sh', '-c', RELOAD_AND_WAIT, 'ferry-reload', nginx.pidPath, [...nginx.reloadCommand]),
   /** Prints a symlink's target; fails when `path` is not a symlink. */
   readLink: (path: string): Arg[] => cmd('readlink', '--', path),
   /** Points `path` at `target` by renaming a fresh link over it (atomic). */

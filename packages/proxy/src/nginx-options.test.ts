@@ -18,6 +18,7 @@ describe('nginxSettings', () => {
       listen: [],
       testCommand: ['nginx', '-t'],
       reloadCommand: ['systemctl', 'reload-or-restart', 'nginx'],
+      pidPath: '/run/nginx.pid',
       sudo: true,
     })
   })

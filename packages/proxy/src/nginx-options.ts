@@ -34,6 +34,8 @@ export interface NginxOptions {
   testCommand?: readonly string[]
   /** argv of the reload. Default `[bin, '-s', 'reload']` with `bin`, else `systemctl reload-or-restart nginx`. */
   reloadCommand?: readonly string[]
+  /** nginx's pid file, to check that a reload took effect. Default `/run/nginx.pid`. */
+  pidPath?: string
   /** Run nginx commands and write its files as root via `sudo -n`. Default true. */
   sudo?: boolean
 }
@@ -53,6 +55,7 @@ export interface NginxSettings {
   listen: readonly string[]
   testCommand: readonly string[]
   reloadCommand: readonly string[]
+  pidPath: string
   sudo: boolean
 }
 
@@ -97,6 +100,7 @@ export function nginxSettings(options: NginxOptions = {}): NginxSettings {
         (bin ? [bin, '-s', 'reload'] : ['systemctl', 'reload-or-restart', 'nginx']),
       'nginx.reloadCommand',
     ),
+    pidPath: path(options.pidPath, '/run/nginx.pid', 'pidPath'),
     sudo: options.sudo ?? true,
   }
 }
