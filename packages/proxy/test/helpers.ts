@@ -1,7 +1,13 @@
 // Shared pieces of the proxy's integration tests: the lab's SSH host and nginx as ferry options,
 // tiny real backends, HTTP(S) requests without connection reuse, and a request loop that counts
 // failures while a change is in flight.
-import { request as httpRequest, createServer, type IncomingHttpHeaders } from 'node:http'
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http'
+import type { Duplex } from 'node:stream'
 import { request as httpsRequest } from 'node:https'
 import { connect } from 'node:tls'
 import type { AddressInfo } from 'node:net'
@@ -84,7 +90,7 @@ export function stepEnv(step: string): StepEnv & { events: FerryEvent[]; pool: H
 /** What a backend saw. */
 export interface Seen {
   backend: string
-  url: string
+  url: string | undefined
   headers: IncomingHttpHeaders
 }
 
@@ -99,7 +105,7 @@ export async function startBackend(
       res.end(JSON.stringify({ backend: label, url: req.url, headers: req.headers } satisfies Seen))
     })
   })
-  const upgraded = new Set<import('node:stream').Duplex>()
+  const upgraded = new Set<Duplex>()
   server.on('upgrade', (req, socket) => {
     upgraded.add(socket)
     socket.on('close', () => upgraded.delete(socket))
@@ -147,7 +153,7 @@ export function fetchVia(o: {
       agent: false as const,
       timeout: 10_000,
     }
-    const done = (res: import('node:http').IncomingMessage) => {
+    const done = (res: IncomingMessage) => {
       let body = ''
       res.on('data', (c: Buffer) => (body += c.toString()))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
