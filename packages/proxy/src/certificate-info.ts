@@ -1,6 +1,7 @@
 // What a certificate says about itself (names, expiry), parsed with node:crypto's X509Certificate.
 import { X509Certificate } from 'node:crypto'
 import type { Host } from '@ferry/core'
+import { readOptional } from './remote-read.js'
 
 /** The parts of a certificate ferry decides on. */
 export interface CertificateInfo {
@@ -46,9 +47,10 @@ export async function readCertificate(
   path: string,
   options: { sudo: boolean },
 ): Promise<CertificateInfo | undefined> {
-  if (!(await host.exists(path, options))) return undefined
+  const pem = await readOptional(host, path, options)
+  if (!pem) return undefined
   try {
-    return certificateInfo((await host.readFile(path, options)).toString('utf8'))
+    return certificateInfo(pem.toString('utf8'))
   } catch {
     return undefined
   }

@@ -3,6 +3,7 @@ import { FerryError, type Host } from '@ferry/core'
 import { applyNginxChange, type FileChange } from './apply-change.js'
 import { nginxCommands } from './nginx-commands.js'
 import type { NginxSettings, SitePaths } from './nginx-options.js'
+import { readOptional } from './remote-read.js'
 import { parseSpec, type SiteSpec } from './site-spec.js'
 
 /** A site's files as they are on the host: the config text and the sites-enabled link target. */
@@ -22,9 +23,7 @@ export async function readSiteState(
   nginx: NginxSettings,
 ): Promise<SiteState> {
   const sudo = nginx.sudo
-  const text = (await host.exists(paths.configPath, { sudo }))
-    ? (await host.readFile(paths.configPath, { sudo })).toString('utf8')
-    : null
+  const text = (await readOptional(host, paths.configPath, { sudo }))?.toString('utf8') ?? null
   let link: string | null = null
   if (paths.enabledPath) {
     const out = await host.run(nginxCommands.readLink(paths.enabledPath), {

@@ -10,6 +10,8 @@ import {
 import type { Duplex } from 'node:stream'
 import { request as httpsRequest } from 'node:https'
 import { connect } from 'node:tls'
+import { readFileSync } from 'node:fs'
+import { Resolver as DnsResolver } from 'node:dns/promises'
 import type { AddressInfo } from 'node:net'
 import {
   createSshHost,
@@ -22,7 +24,7 @@ import {
   type StepEnv,
 } from '@ferry/core'
 import type { LabInfo, LabNginx } from '@ferry/lab'
-import type { NginxOptions } from '../src/index.js'
+import type { NginxOptions, Resolver } from '../src/index.js'
 
 /** The lab's sshd as a ferry host, host key pinned. */
 export function labSshHost(lab: LabInfo): SshHost {
@@ -62,6 +64,35 @@ export function nginxOptionsOf(nginx: LabNginx): NginxOptions {
     testCommand: nginx.testCommand,
     reloadCommand: nginx.reloadCommand,
     pidPath: nginx.pidPath,
+  }
+}
+
+/**
+ * A resolver that asks the lab's challtestsrv, the DNS server pebble validates through (it
+ * answers every name with 127.0.0.1). The lab does not publish its port, so it is read from the
+ * process's command line.
+ */
+export function labResolver(lab: LabInfo): Resolver {
+  const proc = lab.processes.find((p) => p.component === 'challtestsrv')
+  if (!proc) throw new Error('the lab has no challtestsrv process')
+  const args = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0')
+  const server = args[args.indexOf('-dns01') + 1]
+  if (!server) throw new Error('cannot find challtestsrv -dns01 address')
+  const resolver = new DnsResolver()
+  resolver.setServers([server])
+  return (name) => resolver.resolve4(name)
+}
+
+/** ACME options for pebble in the lab, with a fast poll and an account key under `dir`. */
+export function pebbleOptions(lab: LabInfo, dir: string) {
+  return {
+    directoryUrl: lab.acme.directoryUrl,
+    ca: lab.acme.listenerCa,
+    accountKeyPath: `${dir}/account.key`,
+    email: 'ops@example.com',
+    address: '127.0.0.1',
+    resolve: labResolver(lab),
+    backoff: { attempts: 30, minMs: 100, maxMs: 500 },
   }
 }
 
