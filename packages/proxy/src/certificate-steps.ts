@@ -74,7 +74,9 @@ function withAddress(plan: CertificatePlan, server: ServerRef): CertificatePlan 
 function certificatePlanEntries(plan: CertificatePlan, server: ServerRef): PlanEntry[] {
   const host = label(server)
   const shown = (argv: Parameters<typeof render>[0]) => render(plan.nginx.sudo ? sudo(argv) : argv)
-  const address = plan.address ?? server.publicIp ?? server.publicDns ?? '{{server.publicIp}}'
+  const address = String(
+    plan.address ?? server.publicIp ?? server.publicDns ?? '{{server.publicIp}}',
+  )
   return [
     { kind: 'note', text: `ACME account key ${plan.accountKey ? '(given)' : plan.accountKeyPath}` },
     { kind: 'remote', host, command: shown(nginxCommands.prepareWebroot(plan.nginx)) },

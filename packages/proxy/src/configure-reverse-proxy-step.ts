@@ -82,7 +82,9 @@ export function configureReverseProxyStep(
       return restored.join('; ')
     },
     plan(ctx) {
-      const servers = ctx.servers?.length ? ctx.servers : [ctx.server]
+      // In a plan, ctx may hold placeholders (proxies that render as {{server.name}}).
+      const servers: readonly ServerRef[] =
+        Array.isArray(ctx.servers) && ctx.servers.length ? ctx.servers : [ctx.server]
       const layout = plan.nginx.layout
       const paths = layout ? sitePaths(plan.nginx, layout, plan.name) : undefined
       return servers.flatMap((server): PlanEntry[] => {
@@ -110,5 +112,5 @@ export function configureReverseProxyStep(
 
 /** A server's name in events, journal keys and plans (placeholders pass through). */
 export function label(server: ServerRef): string {
-  return server.name ?? server.instanceId ?? server.publicIp ?? server.publicDns ?? 'server'
+  return String(server.name ?? server.instanceId ?? server.publicIp ?? server.publicDns ?? 'server')
 }

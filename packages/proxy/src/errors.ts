@@ -30,15 +30,17 @@ export class NginxError extends FerryError {
     cause?: unknown
   }) {
     const tail = tailLines(o.stderr, 20)
-    const what = { install: 'installing nginx', test: 'nginx -t', reload: 'the nginx reload' }[
-      o.phase
-    ]
+    const what = {
+      install: `nginx is not available on ${o.host}.`,
+      test: `nginx -t failed on ${o.host}.`,
+      reload: `the nginx reload failed on ${o.host}.`,
+    }[o.phase]
     const after = o.restored
       ? ' The previous configuration was restored; nginx keeps serving the old routes.'
       : o.phase === 'install'
         ? ''
         : ' The previous configuration could NOT be restored: check the host.'
-    super('COMMAND_FAILED', `${what} failed on ${o.host}.${after}${tail ? `\n${tail}` : ''}`, {
+    super('COMMAND_FAILED', `${what}${after}${tail ? `\n${tail}` : ''}`, {
       cause: o.cause,
     })
     this.host = o.host

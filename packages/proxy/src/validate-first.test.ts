@@ -69,7 +69,37 @@ describe('no remote command on bad input', () => {
   })
 })
 
+// Like core's placeholderContext: every property is a proxy that renders as {{path}}.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function placeholder(path: string[] = []): any {
+  const text = `{{${path.join('.')}}}`
+  return new Proxy(() => undefined, {
+    get(_t, prop) {
+      if (prop === Symbol.toPrimitive || prop === 'toString' || prop === 'toJSON') return () => text
+      if (prop === 'then' || typeof prop === 'symbol') return undefined
+      return placeholder([...path, prop])
+    },
+  })
+}
+
 describe('plans', () => {
+  test('a placeholder context (values of steps not yet run) plans without throwing', () => {
+    const ctx = placeholder()
+    const env = { runId: 'r', step: 's', aws: {}, token: () => 't' }
+    const entries = configureReverseProxyStep({ routes: { 'a.example.com': 1 } }).plan!(ctx, env)
+    expect(entries.filter((e) => e.kind === 'remote').map((e) => e.host)).toEqual([
+      '{{server.name}}',
+      '{{server.name}}',
+      '{{server.name}}',
+      '{{server.name}}',
+    ])
+    const cert = issueCertificateStep({ domains: ['a.example.com'] }).plan!(ctx, env)
+    expect(cert).toContainEqual({
+      kind: 'note',
+      text: 'preflight: a.example.com resolve to {{server.publicIp}}; GET a probe on port 80',
+    })
+  })
+
   const server: ServerRef = {
     name: 'web-1',
     publicIp: '{{server.publicIp}}',

@@ -238,6 +238,20 @@ describe('idempotence and ownership', () => {
     expect(await workers()).toEqual(before.workers)
   })
 
+  test('nginx missing with install disabled: a typed error, nothing written', async () => {
+    const missing = uniqueName('missing')
+    const error = await configureReverseProxy(host, {
+      name: missing,
+      nginx: { ...nginx, bin: `/opt/${missing}/sbin/nginx`, install: false },
+      routes: { [domain]: b.port },
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'NginxError', phase: 'install', restored: false })
+    expect((error as Error).message).toContain(
+      `nginx is not installed at /opt/${missing}/sbin/nginx`,
+    )
+    expect(await host.exists(`${own.confDir}/${missing}.conf`)).toBe(false)
+  })
+
   test('a file ferry did not write is not replaced', async () => {
     const foreign = `${own.confDir}/hand-made.conf`
     const text = '# written by hand\n'
