@@ -57,17 +57,24 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   save()
 
   let started
-  try {
-    started = await startComponents({
-      dir,
-      timeoutMs: options.timeoutMs ?? 60_000,
-      motoServer: options.motoServer,
-      nonceReject: options.nonceReject,
-      onSpawn,
-    })
-  } catch (e) {
-    await stopLabState(statePath).catch(() => undefined)
-    throw e
+  for (let attempt = 1; ; attempt++) {
+    try {
+      started = await startComponents({
+        dir,
+        timeoutMs: options.timeoutMs ?? 60_000,
+        motoServer: options.motoServer,
+        nonceReject: options.nonceReject,
+        onSpawn,
+      })
+      break
+    } catch (e) {
+      await stopLabState(statePath).catch(() => undefined)
+      // A port free when chosen can be taken before the server binds it (another lab, an
+      // outgoing connection): choose new ports and try again.
+      if (attempt >= 3 || !portTaken(e)) throw e
+      state.processes = []
+      save()
+    }
   }
   const info = {
     dir,
@@ -80,6 +87,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   state.lab = info
   save()
   return createLab(info)
+}
+
+function portTaken(error: unknown): boolean {
+  return LabError.is(error) && /address already in use/i.test(error.message)
 }
 
 function assertNotRunning(statePath: string): void {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { connectLab, isRunning, LabError, readLabState, startLab, uniqueName } from '../src/index'
+import { findMotoServer } from '../src/moto'
 import { descendantsOf } from '../src/proc'
 import { httpGet } from '../src/probes'
 import { sshRun, sshToLab } from './helpers'
@@ -98,5 +99,23 @@ describe('a lab of its own', () => {
     const state = readLabState(join(dir, 'state.json'))!
     expect(state.processes.length).toBeGreaterThan(1)
     expect(state.processes.filter(isRunning)).toEqual([])
+  })
+
+  it('chooses new ports when one was taken before its server could bind it', async () => {
+    const dir = newDir()
+    const flaky = join(dir, 'flaky-moto')
+    // The first start loses its port race; the second runs the real moto.
+    writeFileSync(
+      flaky,
+      `#!/bin/sh\nif [ ! -e "${dir}/tried" ]; then touch "${dir}/tried"; echo "OSError: [Errno 98] Address already in use" >&2; exit 1; fi\nexec ${findMotoServer()} "$@"\n`,
+    )
+    chmodSync(flaky, 0o755)
+    const lab = await startLab({ dir, motoServer: flaky })
+    try {
+      expect(lab.processes.every(isRunning)).toBe(true)
+      expect(lab.processes.filter((p) => p.component === 'moto')).toHaveLength(1)
+    } finally {
+      await lab.stop()
+    }
   })
 })
