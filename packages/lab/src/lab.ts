@@ -10,7 +10,10 @@ import type { Lab } from './types'
 
 /** Options of {@link startLab}. */
 export interface LabOptions {
-  /** The lab's directory (created; reused if it exists). Default: a new directory in os.tmpdir(). */
+  /**
+   * The lab's directory (created; reused if it exists; kept after stop, logs included).
+   * Default: a new directory in os.tmpdir(), removed by stop().
+   */
   dir?: string
   /** Path to moto_server. Default: `$FERRY_LAB_MOTO`, then `.lab/venv/bin/moto_server` upwards, then PATH. */
   motoServer?: string
@@ -85,6 +88,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   }
   state.status = 'up'
   state.lab = info
+  // Only a lab that came up removes its temporary directory on stop: a failed start keeps its logs.
+  state.temporary = options.dir === undefined
   save()
   return createLab(info)
 }
