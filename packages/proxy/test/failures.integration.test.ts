@@ -2,7 +2,7 @@
 // cannot reach the challenge, bad input, a failed preflight. Each runs while requests keep
 // flowing over HTTPS, and none may fail. This file breaks config on purpose, so it uses an nginx
 // of its own (the lab's shared one is what pebble validates against for every test file).
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FerryError, ValidationError } from '@ferry/core'
@@ -151,6 +151,12 @@ describe('a refused change leaves the old routes and certificate serving', () =>
     expect(CertificateError.is(error)).toBe(true)
     expect(error).toMatchObject({ reason: 'order', domain, code: 'PRECONDITION' })
     expect((error as Error).message).toMatch(/^The CA refused the order for .*: .*404/)
+    // Neither account key appears in the error or what it wraps.
+    const shown = `${(error as Error).message} ${String((error as Error).cause)} ${JSON.stringify(error)}`
+    for (const file of ['account.key', 'second-account.key']) {
+      const body = readFileSync(join(dir, file), 'utf8').split('\n').slice(1, -2).join('')
+      expect(shown).not.toContain(body.slice(0, 32))
+    }
     await expectUnchanged(before)
   })
 
