@@ -1,11 +1,20 @@
 import { execFile } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { connectLab, isRunning, LabError, readLabState, startLab, uniqueName } from '../src/index'
+import { findMotoServer } from '../src/moto'
 import { descendantsOf } from '../src/proc'
 import { httpGet } from '../src/probes'
 import { sshRun, sshToLab } from './helpers'
@@ -24,7 +33,7 @@ afterAll(() => {
 
 describe('a lab of its own', () => {
   it('stop() leaves no process alive, SSH sessions and containers included', async () => {
-    const lab = await startLab({ dir: newDir() })
+    const lab = await startLab() // in a directory of its own making, removed by stop()
     try {
       expect(lab.processes.map((p) => p.component).sort()).toEqual([
         'challtestsrv',
@@ -56,14 +65,14 @@ describe('a lab of its own', () => {
       const sshd = lab.processes.find((p) => p.component === 'sshd')!
       const sessions = descendantsOf(sshd.pid)
       expect(sessions.length).toBeGreaterThan(0)
+      expect(containerProcesses(name).length).toBeGreaterThan(0)
 
       await lab.stop()
       ssh.dispose()
       expect(lab.processes.filter(isRunning)).toEqual([])
       expect(sessions.filter(isRunning)).toEqual([])
-      const { stdout } = await run(lab.docker.bin, ['ps', '-aq'])
-      expect(stdout.trim()).toBe('')
-      expect(readLabState(lab.statePath)?.status).toBe('stopped')
+      expect(containerProcesses(name)).toEqual([])
+      expect(existsSync(lab.dir)).toBe(false)
       await expect(httpGet(`${lab.aws.endpoint}/`)).rejects.toThrow()
     } finally {
       await lab.stop() // idempotent
@@ -99,4 +108,36 @@ describe('a lab of its own', () => {
     expect(state.processes.length).toBeGreaterThan(1)
     expect(state.processes.filter(isRunning)).toEqual([])
   })
+
+  it('chooses new ports when one was taken before its server could bind it', async () => {
+    const dir = newDir()
+    const flaky = join(dir, 'flaky-moto')
+    // The first start loses its port race; the second runs the real moto.
+    writeFileSync(
+      flaky,
+      `#!/bin/sh\nif [ ! -e "${dir}/tried" ]; then touch "${dir}/tried"; echo "OSError: [Errno 98] Address already in use" >&2; exit 1; fi\nexec ${findMotoServer()} "$@"\n`,
+    )
+    chmodSync(flaky, 0o755)
+    const lab = await startLab({ dir, motoServer: flaky })
+    try {
+      expect(lab.processes.every(isRunning)).toBe(true)
+      expect(lab.processes.filter((p) => p.component === 'moto')).toHaveLength(1)
+    } finally {
+      await lab.stop()
+    }
+  })
 })
+
+// Processes whose command line mentions the container (its conmon), found through /proc.
+function containerProcesses(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
