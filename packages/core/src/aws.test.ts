@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { AwsError, ValidationError } from './errors.js'
-import { awsClientConfig, callAws, ferryTags, toAwsError } from './aws.js'
+import { awsClientConfig, awsPages, callAws, ferryTags, toAwsError } from './aws.js'
 
 describe('AWS config', () => {
   test('region, endpoint override, retry settings; credentials left to the default chain', () => {
@@ -78,5 +78,39 @@ describe('AWS config', () => {
       { Key: 'ferry:step', Value: 'launch' },
       { Key: 'team', Value: 'a' },
     ])
+  })
+})
+
+describe('awsPages', () => {
+  test('yields every page and maps a failing page to AwsError', async () => {
+    async function* pages() {
+      yield { Items: [1, 2] }
+      yield { Items: [3] }
+      throw Object.assign(new Error('slow down'), {
+        name: 'Throttling',
+        $metadata: { requestId: 'p3' },
+      })
+    }
+    const seen: number[] = []
+    const events: string[] = []
+    const run = async () => {
+      for await (const page of awsPages(
+        {
+          service: 'CloudFront',
+          operation: 'ListDistributions',
+          onEvent: (e) => events.push(e.type),
+        },
+        pages(),
+      ))
+        seen.push(...page.Items)
+    }
+    await expect(run()).rejects.toMatchObject({
+      code: 'AWS',
+      awsCode: 'Throttling',
+      requestId: 'p3',
+      retryable: true,
+    })
+    expect(seen).toEqual([1, 2, 3])
+    expect(events).toEqual(['aws:call', 'aws:call', 'aws:call'])
   })
 })

@@ -136,6 +136,23 @@ export async function callAws<T>(
   }
 }
 
+/**
+ * Yields each page of an SDK paginator, emitting `aws:call` per page and mapping failures.
+ * @example
+ * for await (const page of awsPages({ service: 'CloudFront', operation: 'ListDistributions' }, paginateListDistributions({ client }, {}))) use(page)
+ */
+export async function* awsPages<T>(
+  where: { service: string; operation: string; onEvent?: EventSink },
+  pages: AsyncIterable<T>,
+): AsyncGenerator<T> {
+  const iterator = pages[Symbol.asyncIterator]()
+  for (;;) {
+    const next = await callAws(where, () => iterator.next())
+    if (next.done) return
+    yield next.value
+  }
+}
+
 /** The tag key holding a run id on everything ferry creates. */
 export const RUN_TAG = 'ferry:run'
 /** The tag key holding the pipeline step that created a resource. */

@@ -9,7 +9,7 @@ import {
   ipAddressesOf,
   waitForAcceleratorDeployed,
 } from './accelerator-state.js'
-import { awsPages } from './aws-pages.js'
+import { awsPages } from '@ferry/core'
 import { acceleratorClient, acceleratorSdk } from './clients.js'
 import { milliseconds } from './checks.js'
 

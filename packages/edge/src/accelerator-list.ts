@@ -6,7 +6,7 @@ import {
   type DeleteAcceleratorResult,
 } from './accelerator-delete.js'
 import { ipAddressesOf } from './accelerator-state.js'
-import { awsPages } from './aws-pages.js'
+import { awsPages } from '@ferry/core'
 import { acceleratorClient, acceleratorSdk } from './clients.js'
 
 /** One accelerator as listed. */

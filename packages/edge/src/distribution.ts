@@ -1,7 +1,7 @@
 // Finds a CloudFront distribution by id, by its *.cloudfront.net domain, or by an alias (CNAME).
 import type { CloudFrontClient, DistributionSummary } from '@aws-sdk/client-cloudfront'
 import { FerryError, validate, ValidationError, type EventSink } from '@ferry/core'
-import { awsPages } from './aws-pages.js'
+import { awsPages } from '@ferry/core'
 import { cloudFrontSdk } from './clients.js'
 
 /** A distribution named by id, or by a domain to look up. */

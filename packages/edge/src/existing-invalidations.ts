@@ -4,7 +4,7 @@
 // CallerReference, so recent invalidations are read back one by one.
 import type { CloudFrontClient, InvalidationSummary } from '@aws-sdk/client-cloudfront'
 import { AwsError, callAws, type EventSink, type StepEnv } from '@ferry/core'
-import { awsPages } from './aws-pages.js'
+import { awsPages } from '@ferry/core'
 import { cloudFrontSdk } from './clients.js'
 
 /** An invalidation found for a CallerReference. */
