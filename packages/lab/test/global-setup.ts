@@ -1,11 +1,11 @@
 // Starts the lab once per `vitest run` (root config's globalSetup, not inherited by projects),
 // provides its data to every project's tests as inject('lab'), and stops it in teardown.
 // FERRY_LAB_STATE=<state.json of a lab started with `ferry-lab up`> reuses that lab instead.
-import { rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
-import { connectLab, describeLab, startLab, type LabInfo } from '../src/index'
+import { connectLab, describeLab, startLab, stopLabState, type LabInfo } from '../src/index'
 import '../src/vitest'
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
@@ -19,7 +19,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {}
   }
   // One directory per run, so parallel runs (and their logs) never mix.
-  const dir = join(repoRoot, '.lab', 'runs', String(process.pid))
+  const runs = join(repoRoot, '.lab', 'runs')
+  await sweepOrphans(runs)
+  const dir = join(runs, String(process.pid))
   rmSync(dir, { recursive: true, force: true })
   const lab = await startLab({ dir })
   for (const line of describeLab(lab)) console.log(`[lab] ${line}`)
@@ -42,6 +44,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await lab.stop()
     console.log(`[lab] stopped (${lab.processes.length} processes, containers removed)`)
     if (!process.env.FERRY_LAB_KEEP) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// A run killed before its teardown leaves servers and containers behind: stop those of runs
+// whose vitest process is gone (by the pids and start times their state recorded).
+async function sweepOrphans(runs: string): Promise<void> {
+  if (!existsSync(runs)) return
+  for (const name of readdirSync(runs)) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid || processExists(Number(name))) continue
+    const statePath = join(runs, name, 'state.json')
+    if (existsSync(statePath)) {
+      await stopLabState(statePath).catch((e: unknown) => console.log(`[lab] ${String(e)}`))
+    }
+    rmSync(join(runs, name), { recursive: true, force: true })
+    console.log(`[lab] cleaned up the lab of an earlier run that died (${name})`)
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }
 
