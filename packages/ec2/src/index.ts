@@ -1,1 +1,20 @@
-export {}
+// @ferry/ec2: launch web servers, open ports, key pairs (PEM 0600, PPK), resize, terminate,
+// and run containers over SSH.
+export * from './ami.js'
+export * from './user-data.js'
+export * from './host-keys.js'
+export * from './ssh-key.js'
+export * from './ppk.js'
+export * from './key-file.js'
+export * from './key-pair.js'
+export * from './security-group.js'
+export * from './launch-input.js'
+export * from './launch-spec.js'
+export * from './launch.js'
+export * from './readiness.js'
+export * from './web-server.js'
+export * from './terminate.js'
+export * from './tagged.js'
+export * from './keyscan.js'
+export * from './waiters.js'
+export * from './sdk.js'
