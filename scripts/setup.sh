@@ -8,7 +8,8 @@ root=$(pwd)
 log() { printf '[setup] %s\n' "$*"; }
 
 # Debian packages: the lab's real servers, and tools its scripts use.
-debs=(openssh-server openssh-client sudo nginx pebble podman runc busybox-static openssl curl ca-certificates procps iproute2 uidmap)
+debs=(openssh-server openssh-client sudo nginx pebble podman runc busybox-static catatonit openssl curl ca-certificates procps iproute2 uidmap)
+# catatonit: podman's `--init` process (its init_path), so lab containers stop on SIGTERM.
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -21,6 +22,26 @@ if ((${#missing[@]})); then
 fi
 # Debian starts nothing in a container, but make sure the distro's own nginx/sshd do not hold ports.
 command -v systemctl >/dev/null && systemctl disable --now nginx ssh >/dev/null 2>&1 || true
+
+# The lab's SSH target logs in as this user. This is the ONE change to the machine besides
+# packages, made once at install time so the lab itself writes nothing to /etc when it runs:
+# a user whose password field is '*' (not '!': with `UsePAM no` sshd treats '!' as locked and
+# refuses even key logins) and passwordless sudo, as on an EC2 instance's default user.
+DEPLOY_USER=ferry-deploy
+if ! id "$DEPLOY_USER" >/dev/null 2>&1; then
+  log "user $DEPLOY_USER"
+  useradd --create-home --shell /bin/bash "$DEPLOY_USER"
+fi
+[ "$(getent shadow "$DEPLOY_USER" | cut -d: -f2)" = '*' ] || usermod -p '*' "$DEPLOY_USER"
+sudoers=/etc/sudoers.d/ferry-lab
+sudo_line="$DEPLOY_USER ALL=(ALL) NOPASSWD:ALL"
+if [ "$(cat "$sudoers" 2>/dev/null)" != "$sudo_line" ]; then
+  log "passwordless sudo for $DEPLOY_USER ($sudoers)"
+  printf '%s\n' "$sudo_line" >"$sudoers.tmp"
+  chmod 0440 "$sudoers.tmp"
+  visudo -cqf "$sudoers.tmp"
+  mv "$sudoers.tmp" "$sudoers"
+fi
 
 # moto server, pinned, in the lab's own virtualenv (nothing installed into the system Python).
 MOTO_VERSION=5.2.5
