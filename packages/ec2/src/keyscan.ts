@@ -24,7 +24,7 @@ export interface ScannedHostKey {
  * const { fingerprint } = await scanHostKey({ host: '203.0.113.7', port: 22 })
  */
 export async function scanHostKey(
-  target: Pick<SshTarget, 'host' | 'port'>,
+  target: Pick<SshTarget, 'host' | 'port'> & { username?: string },
   options: {
     attempts?: number
     readyTimeout?: number
@@ -35,7 +35,11 @@ export async function scanHostKey(
 ): Promise<ScannedHostKey> {
   const port = target.port ?? 22
   return retry(
-    () => scanOnce(target.host, port, options.readyTimeout ?? 15_000),
+    () =>
+      scanOnce(
+        { host: target.host, port, username: target.username ?? 'ferry' },
+        options.readyTimeout ?? 15_000,
+      ),
     {
       attempts: options.attempts ?? 20,
       minDelayMs: 1000,
@@ -58,7 +62,11 @@ export async function scanHostKey(
   )
 }
 
-function scanOnce(host: string, port: number, readyTimeout: number): Promise<ScannedHostKey> {
+function scanOnce(
+  to: { host: string; port: number; username: string },
+  readyTimeout: number,
+): Promise<ScannedHostKey> {
+  const { host, port } = to
   return new Promise((resolve, reject) => {
     const client = new Client()
     let key: Buffer | undefined
@@ -96,6 +104,8 @@ function scanOnce(host: string, port: number, readyTimeout: number): Promise<Sca
     client.connect({
       host,
       port,
+      // ssh2 wants a user name; it is never sent, the handshake ends before authentication.
+      username: to.username,
       readyTimeout,
       // Refusing the key ends the handshake: nothing is sent that identifies the client.
       hostVerifier: (blob: Buffer) => {
