@@ -333,7 +333,7 @@ async function cleanup(ctx: Ec2Context, created: Created, cause: unknown): Promi
     message: `Launch failed (${cause instanceof Error ? cause.message : String(cause)}); deleting what it created.`,
   })
   try {
-    await deleteResourcesWith(ctx, created)
+    await deleteResourcesWith(ctx, created, { minDelay: 2000 })
   } catch (error) {
     ctx.emit({
       type: 'warning',

@@ -19,7 +19,7 @@ export interface DeletedByRun extends Ec2Resources {
  */
 export async function deleteEc2ByRun(
   target: { runId: string; region?: string },
-  options: Ec2Options & { maxWaitTime?: number } = {},
+  options: Ec2Options & { maxWaitTime?: number; waiterMinDelay?: number } = {},
 ): Promise<DeletedByRun> {
   if (typeof target.runId !== 'string' || target.runId.trim() === '')
     throw new ValidationError({
@@ -40,7 +40,10 @@ export async function deleteEc2ByRun(
     target.runId,
     new Set(resources.securityGroupIds),
   )
-  await deleteResourcesWith(ctx, resources, options)
+  await deleteResourcesWith(ctx, resources, {
+    maxWaitTime: options.maxWaitTime,
+    minDelay: options.waiterMinDelay,
+  })
   ctx.emit({
     type: 'info',
     message: `Deleted run ${target.runId}: ${resources.instanceIds.length} instances, ${resources.securityGroupIds.length} security groups, ${resources.keyNames.length} key pairs, ${revokedRuleIds.length} rules.`,

@@ -25,6 +25,8 @@ export interface TerminateOptions extends Ec2Options {
   deleteKeyFiles?: boolean
   /** Per wait, ms; default 10 minutes. */
   maxWaitTime?: number
+  /** Shortest delay between waiter polls, ms (the SDK's default is 15 s). */
+  waiterMinDelay?: number
 }
 
 /**
@@ -61,7 +63,10 @@ export async function terminateWebServer(
   }
   for (const server of servers) await server.host.close()
   const ctx = await ec2Context({ ...options, region: options.region ?? servers[0]?.region })
-  await deleteResourcesWith(ctx, resources, options)
+  await deleteResourcesWith(ctx, resources, {
+    maxWaitTime: options.maxWaitTime,
+    minDelay: options.waiterMinDelay,
+  })
   return resources
 }
 
@@ -73,7 +78,7 @@ export async function terminateWebServer(
 export async function deleteResourcesWith(
   ctx: Ec2Context,
   r: Ec2Resources,
-  times: { maxWaitTime?: number } = {},
+  times: { maxWaitTime?: number; minDelay?: number } = {},
 ): Promise<void> {
   if (r.instanceIds.length > 0) {
     await ec2Call(ctx, 'TerminateInstances', (s, ec2) =>
