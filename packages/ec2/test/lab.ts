@@ -4,7 +4,15 @@ import { EC2Client } from '@aws-sdk/client-ec2'
 import { inject } from 'vitest'
 import { connectLab, uniqueName, type LabInfo } from '@ferry/lab'
 import '@ferry/lab/vitest'
-import type { ResolveHost } from '@ferry/core'
+import {
+  createSshHost,
+  Secret,
+  type EventSink,
+  type Host,
+  type ResolveHost,
+  type SshHost,
+  type SshTarget,
+} from '@ferry/core'
 
 /** The lab the global setup started (or the one FERRY_LAB_STATE names). Missing lab = failure. */
 export function lab(): LabInfo {
@@ -53,3 +61,23 @@ export function noCallEc2(): EC2Client {
 
 /** A unique run id / name per test, so parallel files never collide. */
 export const unique = uniqueName
+
+/** An SSH host on the lab's sshd (the deploy user, host key pinned). */
+export function labHost(onEvent?: EventSink): SshHost {
+  return createSshHost(
+    labResolveHost({
+      ssh: { username: '', privateKey: new Secret(''), hostKey: { acceptAny: true } },
+    }) as SshTarget,
+    { onEvent },
+  )
+}
+
+/** A Host whose every call fails the test: proves validation happens before remote commands. */
+export const noCallHost: Host = {
+  name: 'no-call',
+  run: () => Promise.reject(new Error('a remote command was run')),
+  writeFile: () => Promise.reject(new Error('a remote file was written')),
+  readFile: () => Promise.reject(new Error('a remote file was read')),
+  exists: () => Promise.reject(new Error('a remote path was checked')),
+  close: () => Promise.resolve(),
+}
