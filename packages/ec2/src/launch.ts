@@ -178,6 +178,7 @@ async function climb(
           hostKey: o.spec.hostKey,
           hostKeyWaitTime: o.options.hostKeyWaitTime,
           resolveHost: o.options.resolveHost,
+          scan: !o.options.hostFor || !!o.options.resolveHost,
           step: o.step,
         })
         if (reach('cloud-init'))

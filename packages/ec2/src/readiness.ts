@@ -3,6 +3,8 @@
 import {
   cmd,
   FerryError,
+  fingerprint,
+  parsePublicKey,
   TimeoutError,
   type HostKeyPolicy,
   type ResolveHost,
@@ -37,6 +39,12 @@ export interface ReachOptions {
   /** How long to poll the console output for host keys; default 5 minutes. */
   hostKeyWaitTime?: number
   resolveHost?: ResolveHost
+  /**
+   * Read the presented host key first (for the fingerprint report). False in a pipeline
+   * without the step's own resolveHost: the run's is not visible to steps, and the pinned
+   * policy is verified when the pooled host connects.
+   */
+  scan?: boolean
   step: string
 }
 
@@ -64,22 +72,32 @@ export async function reachServer(
       throw noConsoleKeys(server.instanceId, o.hostKeyWaitTime ?? 300_000)
     else server.ssh.hostKey = { acceptAny: true }
   }
-  const target: SshTarget = o.resolveHost ? await o.resolveHost(server) : sshTargetOf(server)
-  const scanned = await scanHostKey(target, {
-    signal: ctx.signal,
-    clock: ctx.clock,
-    onEvent: ctx.emit,
-  })
-  server.hostKeyFingerprint = scanned.fingerprint
-  if ('acceptAny' in server.ssh.hostKey) {
-    server.ssh.hostKey = { fingerprint: scanned.fingerprint }
-    ctx.emit({
-      type: 'warning',
-      message: `Trusting the SSH host key of ${server.name} on first use (${scanned.fingerprint}): its console output showed no host keys to verify it against.`,
+  const tofu = 'acceptAny' in server.ssh.hostKey
+  if (tofu || o.scan !== false) {
+    const target: SshTarget = o.resolveHost ? await o.resolveHost(server) : sshTargetOf(server)
+    const scanned = await scanHostKey(target, {
+      signal: ctx.signal,
+      clock: ctx.clock,
+      onEvent: ctx.emit,
     })
+    server.hostKeyFingerprint = scanned.fingerprint
+    if (tofu) {
+      server.ssh.hostKey = { fingerprint: scanned.fingerprint }
+      ctx.emit({
+        type: 'warning',
+        message: `Trusting the SSH host key of ${server.name} on first use (${scanned.fingerprint}): its console output showed no host keys to verify it against.`,
+      })
+    }
+  } else {
+    const pinned = pinnedFingerprint(server.ssh.hostKey)
+    if (pinned) server.hostKeyFingerprint = pinned
   }
   await server.host.run(cmd('true'), { quiet: true, signal: ctx.signal })
-  progress(ctx, { step: o.step, server, message: `SSH answers (host key ${scanned.fingerprint})` })
+  progress(ctx, {
+    step: o.step,
+    server,
+    message: `SSH answers (host key ${server.hostKeyFingerprint ?? 'pinned'})`,
+  })
 }
 
 /**
@@ -179,4 +197,17 @@ function noConsoleKeys(instanceId: string, waitedMs: number): FerryError {
     'PRECONDITION',
     `The console output of ${instanceId} showed no SSH host keys within ${Math.round(waitedMs / 1000)} s, so the host key cannot be verified. Raise hostKeyWaitTime, pin the key yourself (hostKey: { fingerprint } or { publicKey }), or accept it on first use with hostKey: 'trust-on-first-use'.`,
   )
+}
+
+/** The one fingerprint a policy pins, if it pins exactly one key. */
+function pinnedFingerprint(policy: HostKeyPolicy): string | undefined {
+  if ('fingerprint' in policy) {
+    const list = [policy.fingerprint].flat()
+    return list.length === 1 ? list[0] : undefined
+  }
+  if ('publicKey' in policy) {
+    const list = [policy.publicKey].flat()
+    return list.length === 1 ? fingerprint(parsePublicKey(list[0]!).blob) : undefined
+  }
+  return undefined
 }
