@@ -3,7 +3,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { CreateKeyPairCommandInput, ImportKeyPairCommandInput } from '@aws-sdk/client-ec2'
-import { AwsError, ferryTags, FerryError, Secret, validate, ValidationError } from '@ferry/core'
+import { AwsError, ferryTags, Secret, validate, ValidationError } from '@ferry/core'
 import { assertKeyFileFree, keyPath, writeKeyFile } from './key-file.js'
 import { toPpk } from './ppk.js'
 import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
@@ -247,11 +247,5 @@ export async function deleteKeyPairWith(ctx: Ec2Context, name: string): Promise<
  * publicKeyOf(readFileSync('web.pem', 'utf8'), 'web')
  */
 export function publicKeyOf(privateKey: string | Secret, comment?: string): string {
-  try {
-    return publicKeyLine(parsePrivateKey(privateKey), comment)
-  } catch (error) {
-    throw FerryError.is(error)
-      ? error
-      : new FerryError('VALIDATION', 'Unreadable private key.', { cause: error })
-  }
+  return publicKeyLine(parsePrivateKey(privateKey), comment)
 }
