@@ -2,7 +2,7 @@
 // or an explicit id checked to exist. The query is a pure builder.
 import type { DescribeImagesCommandInput, Image } from '@aws-sdk/client-ec2'
 import { AwsError, FerryError, validate, ValidationError } from '@ferry/core'
-import { ec2Call, type Ec2Context } from './sdk.js'
+import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
 
 /** The distributions ferry knows how to bootstrap. */
 export type Distro = 'al2023' | 'ubuntu'
@@ -29,7 +29,11 @@ export interface ResolvedAmi {
   creationDate?: string
 }
 
-/** Owner of Amazon Linux images (the `amazon` alias) and of Canonical's Ubuntu images. */
+/**
+ * Owner of Amazon Linux images (the `amazon` alias) and of Canonical's Ubuntu images.
+ * @example
+ * AMI_OWNERS.ubuntu // '099720109477'
+ */
 export const AMI_OWNERS: Record<Distro, string> = { al2023: 'amazon', ubuntu: '099720109477' }
 
 /**
@@ -177,4 +181,25 @@ function ubuntuRelease(release: unknown = '24.04'): string {
       allowed: "an Ubuntu LTS release such as '24.04' or '22.04'",
     })
   return release
+}
+
+/**
+ * The image launchWebServer would use: the newest match of a distribution for an architecture
+ * (default x86_64), or an AMI id checked to exist.
+ * @example
+ * const ami = await findAmi({ distro: 'ubuntu', release: '24.04' }, { aws: { region: 'eu-west-1' } })
+ */
+export async function findAmi(
+  spec: AmiSpec,
+  options: Ec2Options & { architecture?: Architecture } = {},
+): Promise<ResolvedAmi> {
+  const checked = checkAmiSpec(spec)
+  const architecture = options.architecture ?? 'x86_64'
+  if (architecture !== 'x86_64' && architecture !== 'arm64')
+    throw new ValidationError({
+      field: 'architecture',
+      value: architecture,
+      allowed: "'x86_64' or 'arm64'",
+    })
+  return resolveAmi(await ec2Context(options), checked, architecture)
 }

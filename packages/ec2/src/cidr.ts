@@ -2,7 +2,11 @@
 // per RFC 5952, so a desired rule compares equal to the one EC2 reports back.
 import { validate } from '@ferry/core'
 
-/** The IPv4 and IPv6 "anywhere" blocks. */
+/**
+ * The IPv4 and IPv6 "anywhere" blocks.
+ * @example
+ * WORLD // ['0.0.0.0/0', '::/0']
+ */
 export const WORLD = ['0.0.0.0/0', '::/0'] as const
 
 /**
@@ -20,7 +24,11 @@ export function networkCidr(value: unknown, field = 'CIDR'): string {
     : `${maskWords(address.split('.').map(Number), prefix, 8).join('.')}/${prefix}`
 }
 
-/** True for a /0 block: the whole address family. */
+/**
+ * True for a /0 block: the whole address family.
+ * @example
+ * isWorld('::/0') // true
+ */
 export function isWorld(cidr: string): boolean {
   return cidr.endsWith('/0')
 }

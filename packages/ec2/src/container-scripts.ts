@@ -2,7 +2,8 @@
 // never string-built): engine check/install, free-port check, and the health loop.
 import { cmd, type Arg } from '@ferry/core'
 
-// Exit codes of ENGINE_SCRIPT, mapped to messages by the executor.
+// Exit codes of ENGINE_SCRIPT, mapped to messages by the executor, e.g.
+// `if (r.exitCode === ENGINE_MISSING) …`.
 /** The engine CLI is missing and installing was not allowed. */
 export const ENGINE_MISSING = 10
 /** No dnf or apt-get to install docker with. */
@@ -60,7 +61,7 @@ export function portsTakenCommand(ports: readonly { protocol: string; port: numb
   )
 }
 
-// Exit codes of HEALTH_SCRIPT.
+// Exit codes of HEALTH_SCRIPT, e.g. `r.exitCode === HEALTH_STOPPED` (it stopped or restarted).
 /** The container stopped (exited, dead or gone) or restarted during the check. */
 export const HEALTH_STOPPED = 3
 /** It kept running but did not answer before the timeout. */

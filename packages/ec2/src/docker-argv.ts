@@ -11,7 +11,11 @@ export interface PublishedPort {
   protocol: 'tcp' | 'udp'
 }
 
-/** The label ferry puts on every container it starts. */
+/**
+ * The label ferry puts on every container it starts.
+ * @example
+ * cmd('docker', 'ps', '--filter', `label=${MANAGED_LABEL}`)
+ */
 export const MANAGED_LABEL = 'ferry.managed=true'
 
 /**
@@ -47,7 +51,11 @@ export function dockerRun(
   )
 }
 
-/** Pure builders for the other docker commands. */
+/**
+ * Pure builders for the other docker commands.
+ * @example
+ * dockerCommands.stop('docker', 'api', 10) // ['docker', 'stop', '-t', 10, 'api']
+ */
 export const dockerCommands = {
   /** Prints `<status> <id>`; exits non-zero when there is no such container. */
   state: (bin: string, name: string): Arg[] =>

@@ -29,7 +29,12 @@ export interface DockerOptions {
   signal?: AbortSignal
 }
 
-/** A host's container engine. */
+/**
+ * A host's container engine.
+ * @example
+ * const d = new DockerCli(host, { docker: '/usr/bin/docker' })
+ * await d.state('api') // { status: 'running', id: '…' }
+ */
 export class DockerCli {
   readonly bin: string
   constructor(

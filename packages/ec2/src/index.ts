@@ -1,37 +1,112 @@
 // @ferry/ec2: launch web servers, open ports, key pairs (PEM 0600, PPK), resize, terminate,
-// and run containers over SSH.
-export * from './ami.js'
-export * from './user-data.js'
-export * from './host-keys.js'
-export * from './ssh-key.js'
-export * from './ppk.js'
-export * from './key-file.js'
-export * from './key-pair.js'
-export * from './security-group.js'
-export * from './launch-input.js'
-export * from './launch-spec.js'
-export * from './launch.js'
-export * from './readiness.js'
-export * from './web-server.js'
-export * from './terminate.js'
-export * from './tagged.js'
-export * from './keyscan.js'
-export * from './waiters.js'
-export * from './sdk.js'
-export * from './teardown.js'
-export * from './cidr.js'
-export * from './ingress.js'
-export * from './my-ip.js'
-export * from './open-ports.js'
-export * from './resize.js'
-export * from './container-error.js'
-export * from './container-spec.js'
-export * from './container-scripts.js'
-export * from './docker-argv.js'
-export * from './docker-cli.js'
-export * from './run-container.js'
-export * from './container-ops.js'
-export * from './step-env.js'
-export * from './launch-step.js'
-export * from './ports-step.js'
-export * from './container-step.js'
+// and run containers over SSH. Each operation is a plain function and a pipeline step.
+
+// Launching web servers
+export { launchWebServer, type LaunchWebServerOptions, type LaunchResult } from './launch.js'
+export { launchWebServerStep, type LaunchStepOptions } from './launch-step.js'
+export { checkLaunchInput, type LaunchWebServerInput, type KeyPairSpec } from './launch-spec.js'
+export type { WebServer } from './web-server.js'
+export type { HostKeyMode, ReadyLevel } from './readiness.js'
+export {
+  runInstancesInput,
+  DEFAULT_ROOT_GIB,
+  type LaunchPlan,
+  type RootVolume,
+} from './launch-input.js'
+export {
+  webServerUserData,
+  encodeUserData,
+  MAX_USER_DATA_BYTES,
+  type UserDataOptions,
+} from './user-data.js'
+export {
+  findAmi,
+  amiQuery,
+  newestImage,
+  distroOf,
+  sshUserFor,
+  AMI_OWNERS,
+  type AmiSpec,
+  type Architecture,
+  type Distro,
+  type ResolvedAmi,
+} from './ami.js'
+export { parseConsoleHostKeys, type ConsoleHostKey } from './host-keys.js'
+export { scanHostKey, type ScannedHostKey } from './keyscan.js'
+export { securityGroupName, createSecurityGroupInput } from './security-group.js'
+
+// Key pairs and key files
+export {
+  createKeyPair,
+  importKeyPair,
+  deleteKeyPair,
+  publicKeyOf,
+  createKeyPairInput,
+  importKeyPairInput,
+  type CreateKeyPairInput,
+  type KeyPairInfo,
+  type KeyType,
+  type TagContext,
+} from './key-pair.js'
+export { writeKeyFile, assertKeyFileFree } from './key-file.js'
+export { toPpk } from './ppk.js'
+export { parsePrivateKey, publicKeyLine, publicKeyBlob, type SshPrivateKey } from './ssh-key.js'
+
+// Ports
+export {
+  openPorts,
+  closePorts,
+  revokeIngressRules,
+  type PortsTarget,
+  type PortsOptions,
+  type IngressRule,
+} from './open-ports.js'
+export { openPortsStep, type PortsContext } from './ports-step.js'
+export {
+  checkPorts,
+  desiredIngress,
+  ingressDiff,
+  ipPermissions,
+  type PortsSpec,
+  type IngressRuleSpec,
+  type IngressEntry,
+  type Source,
+  type Protocol,
+} from './ingress.js'
+export { networkCidr, isWorld, WORLD } from './cidr.js'
+export { checkMyIp, CHECKIP_URL, type MyIpResolver } from './my-ip.js'
+
+// Resize, terminate, teardown
+export { resizeInstance, type ResizeResult } from './resize.js'
+export { terminateWebServer, type TerminateOptions, type Ec2Resources } from './terminate.js'
+export { deleteEc2ByRun, type DeletedByRun } from './teardown.js'
+
+// Containers
+export { runContainer, type RunContainerOptions, type ContainerInfo } from './run-container.js'
+export {
+  runContainerStep,
+  type ContainerDeployment,
+  type ContainerContext,
+} from './container-step.js'
+export { containerLogs, stopContainer } from './container-ops.js'
+export { ContainerError, type ContainerFailure } from './container-error.js'
+export {
+  checkContainer,
+  type ContainerSpec,
+  type PortMapping,
+  type HealthCheck,
+  type CheckedContainer,
+} from './container-spec.js'
+export {
+  dockerRun,
+  dockerCommands,
+  envFileText,
+  parsePorts,
+  MANAGED_LABEL,
+  type PublishedPort,
+} from './docker-argv.js'
+export { engineCommand, healthCommand, portsTakenCommand } from './container-scripts.js'
+export type { DockerOptions } from './docker-cli.js'
+
+// Shared
+export type { Ec2Options } from './sdk.js'

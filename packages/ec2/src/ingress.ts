@@ -132,11 +132,19 @@ export function desiredIngress(
   return [...entries.values()]
 }
 
-/** True when any rule needs the caller's address. */
+/**
+ * True when any rule needs the caller's address.
+ * @example
+ * needsMe(checkPorts({ ssh: 'me' })) // true
+ */
 export const needsMe = (rules: readonly CheckedRule[]): boolean =>
   rules.some((r) => r.sources.includes('me'))
 
-/** True when the entries open SSH to the whole internet. */
+/**
+ * True when the entries open SSH to the whole internet.
+ * @example
+ * opensSshToWorld(desiredIngress(checkPorts({ ssh: 'world', allowSshFromWorld: true }))) // true
+ */
 export function opensSshToWorld(entries: readonly IngressEntry[], sshPort = 22): boolean {
   return entries.some(
     (e) =>
@@ -144,7 +152,11 @@ export function opensSshToWorld(entries: readonly IngressEntry[], sshPort = 22):
   )
 }
 
-/** A stable identity of an entry: protocol, range and source (not the description). */
+/**
+ * A stable identity of an entry: protocol, range and source (not the description).
+ * @example
+ * entryKey({ protocol: 'tcp', fromPort: 443, toPort: 443, source: '::/0' }) // 'tcp:443-443:::/0'
+ */
 export function entryKey(
   e: Pick<IngressEntry, 'protocol' | 'fromPort' | 'toPort' | 'source'>,
 ): string {

@@ -52,7 +52,11 @@ export async function writeKeyFile(
   return file
 }
 
-/** An absolute, NUL-free path for a key file. */
+/**
+ * An absolute, NUL-free path for a key file (relative paths resolve against the cwd).
+ * @example
+ * keyPath('web.pem') // '/home/me/project/web.pem'
+ */
 export function keyPath(path: unknown, field = 'key file path'): string {
   if (typeof path !== 'string' || path === '' || path.includes('\0') || path.endsWith('/'))
     throw new ValidationError({ field, value: path, allowed: 'a file path' })

@@ -112,7 +112,11 @@ export async function createKeyPair(
   return createKeyPairWith(await ec2Context(options), input, { files, tags: options })
 }
 
-/** createKeyPair on a resolved context (used by launchWebServer). */
+/**
+ * createKeyPair on a resolved context (used by launchWebServer).
+ * @example
+ * await createKeyPairWith(ctx, { name: 'web' }, { files: { path: '/tmp/web.pem' }, tags: {} })
+ */
 export async function createKeyPairWith(
   ctx: Ec2Context,
   input: CreateKeyPairInput,
@@ -189,7 +193,11 @@ export async function importKeyPair(
   return importKeyPairWith(await ec2Context(options), input, options)
 }
 
-/** importKeyPair on a resolved context. */
+/**
+ * importKeyPair on a resolved context.
+ * @example
+ * await importKeyPairWith(ctx, { name: 'laptop', publicKey }, { runId: 'r1' })
+ */
 export async function importKeyPairWith(
   ctx: Ec2Context,
   input: { name: string; publicKey: string; tags?: Record<string, string> },
@@ -206,7 +214,11 @@ export async function importKeyPairWith(
   }
 }
 
-/** Validates an import request. */
+/**
+ * Validates an import request.
+ * @example
+ * checkImport({ name: 'laptop', publicKey: 'ssh-ed25519 AAAA…' })
+ */
 export function checkImport(input: { name: string; publicKey: string }): void {
   validate.resourceName(input.name, 'keyPair.name', 255)
   if (
@@ -232,7 +244,11 @@ export async function deleteKeyPair(name: string, options: Ec2Options = {}): Pro
   await deleteKeyPairWith(await ec2Context(options), name)
 }
 
-/** deleteKeyPair on a resolved context. */
+/**
+ * deleteKeyPair on a resolved context.
+ * @example
+ * await deleteKeyPairWith(ctx, 'web')
+ */
 export async function deleteKeyPairWith(ctx: Ec2Context, name: string): Promise<void> {
   await ec2Call(ctx, 'DeleteKeyPair', (s, ec2) =>
     ec2.send(new s.DeleteKeyPairCommand({ KeyName: name })),

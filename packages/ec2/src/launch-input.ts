@@ -33,7 +33,11 @@ export interface LaunchPlan {
   tags?: Record<string, string>
 }
 
-/** Default root volume size, GiB. */
+/**
+ * Default root volume size, GiB.
+ * @example
+ * runInstancesInput(plan).BlockDeviceMappings?.[0]?.Ebs?.VolumeSize // DEFAULT_ROOT_GIB
+ */
 export const DEFAULT_ROOT_GIB = 16
 
 /**

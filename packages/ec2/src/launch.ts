@@ -2,19 +2,15 @@
 // security group and instances (or adopt them after a crash) → climb the readiness ladder.
 // A failure after something was created deletes what this call created.
 import { randomUUID } from 'node:crypto'
-import type { Instance } from '@aws-sdk/client-ec2'
 import {
-  createSshHost,
-  FerryError,
   idempotencyToken,
-  sshTargetOf,
   type Host,
   type ResolveHost,
   type ServerRef,
   type SshHostOptions,
 } from '@ferry/core'
-import { resolveAmi, sshUserFor, type ResolvedAmi } from './ami.js'
-import { runInstancesInput } from './launch-input.js'
+import { resolveAmi } from './ami.js'
+import { adopted, makeServer, runInstances, serverName } from './launch-instances.js'
 import { assertRunnable, launchArchitecture, resolveNetwork } from './launch-resolve.js'
 import { checkLaunchInput, type CheckedLaunch, type LaunchWebServerInput } from './launch-spec.js'
 import {
@@ -24,12 +20,11 @@ import {
   type Created,
 } from './launch-resources.js'
 import { progress, reachServer, READY_LEVELS, waitCloudInit, type ReadyLevel } from './readiness.js'
-import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
+import { ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
 import { describeAllInstances, findTagged, type TaggedResources } from './tagged.js'
 import { deleteResourcesWith } from './terminate.js'
-import { webServerUserData } from './user-data.js'
 import { waitForInstances } from './waiters.js'
-import { instanceFacts, withHost, type WebServer } from './web-server.js'
+import type { WebServer } from './web-server.js'
 
 /** How launchWebServer runs. */
 export interface LaunchWebServerOptions extends Ec2Options {
@@ -189,141 +184,6 @@ async function climb(
     // Standalone hosts are closed so a script can exit; they re-open on first use.
     if (!o.options.hostFor) await Promise.all(servers.map((s) => s.host.close()))
   }
-}
-
-async function runInstances(
-  ctx: Ec2Context,
-  o: {
-    spec: CheckedLaunch
-    ami: ResolvedAmi
-    tags: { runId: string; step: string }
-    created: Created
-    keyName: string
-    groupId: string
-    subnetId?: string
-    clientToken: string
-  },
-): Promise<Instance[]> {
-  const userData = userDataFor(o.spec, o.ami)
-  // A ClientToken whose instances were terminated (a cleaned-up earlier try) returns them
-  // again on AWS: move to the next token generation.
-  for (let generation = 0; generation < 5; generation++) {
-    const clientToken =
-      generation === 0 ? o.clientToken : `${o.clientToken.slice(0, 60)}-${generation}`
-    const input = runInstancesInput(
-      {
-        name: o.spec.name,
-        imageId: o.ami.imageId,
-        instanceType: o.spec.instanceType,
-        count: o.spec.count,
-        keyName: o.keyName,
-        securityGroupId: o.groupId,
-        subnetId: o.subnetId,
-        rootDeviceName: o.ami.rootDeviceName,
-        rootVolume: o.spec.rootVolume,
-        userData,
-        clientToken,
-        tags: o.spec.tags,
-      },
-      o.tags,
-    )
-    const out = await ec2Call(ctx, 'RunInstances', (s, ec2) =>
-      ec2.send(new s.RunInstancesCommand(input)),
-    )
-    const instances = (out.Instances ?? []).filter((i) => i.InstanceId)
-    const live = instances.filter(
-      (i) => !['terminated', 'shutting-down'].includes(i.State?.Name ?? ''),
-    )
-    o.created.instanceIds.push(...live.map((i) => i.InstanceId!))
-    if (live.length > 0) {
-      if (o.spec.count > 1) await nameEach(ctx, o.spec, live)
-      return live.sort((a, b) => (a.AmiLaunchIndex ?? 0) - (b.AmiLaunchIndex ?? 0))
-    }
-  }
-  throw new FerryError(
-    'CONFLICT',
-    'RunInstances kept returning terminated instances for this ClientToken: use a new runId.',
-  )
-}
-
-async function nameEach(
-  ctx: Ec2Context,
-  spec: CheckedLaunch,
-  instances: Instance[],
-): Promise<void> {
-  await Promise.all(
-    instances.map((instance, i) =>
-      ec2Call(ctx, 'CreateTags', (s, ec2) =>
-        ec2.send(
-          new s.CreateTagsCommand({
-            Resources: [instance.InstanceId!],
-            Tags: [{ Key: 'Name', Value: serverName(spec, i) }],
-          }),
-        ),
-      ),
-    ),
-  )
-}
-
-function adopted(ctx: Ec2Context, instances: Instance[]): Instance[] {
-  ctx.emit({
-    type: 'info',
-    message: `Adopting instances ${instances.map((i) => i.InstanceId).join(', ')} created by an earlier attempt of this run.`,
-  })
-  return instances
-}
-
-function userDataFor(spec: CheckedLaunch, ami: ResolvedAmi): string | undefined {
-  if (spec.userData === false) return undefined
-  if (typeof spec.userData === 'string') return spec.userData
-  if (ami.distro === 'unknown')
-    throw new FerryError(
-      'PRECONDITION',
-      `ferry does not know how to bootstrap ${ami.name || ami.imageId}: pass userData (a script) or userData: false.`,
-    )
-  return webServerUserData({ distro: ami.distro, ...spec.userData })
-}
-
-function serverName(spec: CheckedLaunch, i: number): string {
-  return spec.count > 1 ? `${spec.name}-${i + 1}` : spec.name
-}
-
-function makeServer(o: {
-  ctx: Ec2Context
-  spec: CheckedLaunch
-  ami: ResolvedAmi
-  instance: Instance
-  name: string
-  runId: string
-  key: Awaited<ReturnType<typeof ensureKeyPair>>
-  group: { groupId: string; created: boolean }
-  options: LaunchWebServerOptions
-}): WebServer {
-  const username =
-    o.spec.sshUser ?? (o.ami.distro === 'unknown' ? 'ec2-user' : sshUserFor(o.ami.distro))
-  const data: Omit<WebServer, 'host'> = {
-    name: o.name,
-    ...instanceFacts(o.instance),
-    region: o.ctx.region,
-    distro: o.ami.distro,
-    securityGroupId: o.group.groupId,
-    securityGroupCreated: o.group.created,
-    keyPair: o.key.info,
-    // Until the SSH rung pins it, an explicit policy or nothing at all (an empty pin refuses every key).
-    ssh: {
-      username,
-      port: o.spec.sshPort,
-      privateKey: o.key.privateKey,
-      hostKey: typeof o.spec.hostKey === 'object' ? o.spec.hostKey : { fingerprint: [] },
-    },
-    runId: o.runId,
-  }
-  const server: WebServer = withHost(data, async () => {
-    if (o.options.hostFor) return o.options.hostFor(server)
-    const target = await (o.options.resolveHost ?? sshTargetOf)(server)
-    return createSshHost(target, { ...o.options.hostOptions, onEvent: o.ctx.emit })
-  })
-  return server
 }
 
 async function cleanup(ctx: Ec2Context, created: Created, cause: unknown): Promise<void> {

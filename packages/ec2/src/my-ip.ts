@@ -6,7 +6,11 @@ import { ConnectionError } from '@ferry/core'
 /** Resolves the caller's public IPv4 or IPv6 address. */
 export type MyIpResolver = () => Promise<string>
 
-/** Where the default resolver asks: AWS's own echo service. */
+/**
+ * Where the default resolver asks: AWS's own echo service.
+ * @example
+ * checkMyIp({ url: CHECKIP_URL })
+ */
 export const CHECKIP_URL = 'https://checkip.amazonaws.com'
 
 /**

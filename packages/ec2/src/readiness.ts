@@ -20,7 +20,11 @@ import type { WebServer } from './web-server.js'
 /** How far a launch waits: each level includes the ones before it. */
 export type ReadyLevel = 'running' | 'status-ok' | 'ssh' | 'cloud-init'
 
-/** The order of the ladder's rungs. */
+/**
+ * The order of the ladder's rungs.
+ * @example
+ * READY_LEVELS.indexOf('ssh') // 2
+ */
 export const READY_LEVELS: readonly ReadyLevel[] = ['running', 'status-ok', 'ssh', 'cloud-init']
 
 /**
@@ -179,7 +183,11 @@ export async function consoleHostKeys(
   }
 }
 
-/** Emits one rung of the ladder as step progress. */
+/**
+ * Emits one rung of the ladder as step progress.
+ * @example
+ * progress(ctx, { step: 'launch', server, message: 'status checks ok' })
+ */
 export function progress(
   ctx: Ec2Context,
   o: { step: string; server: { name: string }; message: string },

@@ -28,7 +28,11 @@ export function sshMpint(magnitude: Buffer): Buffer {
   )
 }
 
-/** Reads SSH wire values from a buffer, failing with a ValidationError on truncation. */
+/**
+ * Reads SSH wire values from a buffer, failing with a ValidationError on truncation.
+ * @example
+ * new SshReader(blob).text() // 'ssh-ed25519'
+ */
 export class SshReader {
   #offset = 0
   constructor(

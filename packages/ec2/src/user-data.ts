@@ -10,7 +10,11 @@ export interface UserDataOptions {
   docker?: boolean
 }
 
-/** EC2 refuses user data above 16 KB (before base64). */
+/**
+ * EC2 refuses user data above 16 KB (before base64).
+ * @example
+ * Buffer.byteLength(script) <= MAX_USER_DATA_BYTES
+ */
 export const MAX_USER_DATA_BYTES = 16 * 1024
 
 /**
