@@ -31,11 +31,12 @@ DIR defaults to $FERRY_LAB_DIR, else ./.ferry-lab`
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv
   const dirFlag = rest.indexOf('--dir')
-  const env = io.env ?? process.env
-  const dir = resolve(
-    io.cwd ?? process.cwd(),
-    dirFlag >= 0 ? (rest[dirFlag + 1] ?? '') : (env.FERRY_LAB_DIR ?? '.ferry-lab'),
-  )
+  const dirValue = dirFlag >= 0 ? rest[dirFlag + 1] : (io.env ?? process.env).FERRY_LAB_DIR
+  if (dirFlag >= 0 && !dirValue) {
+    io.printError(`ferry-lab: --dir needs a directory\n${USAGE}`)
+    return 2
+  }
+  const dir = resolve(io.cwd ?? process.cwd(), dirValue || '.ferry-lab')
   const statePath = join(dir, 'state.json')
   switch (command) {
     case 'up': {

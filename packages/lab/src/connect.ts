@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { LabError } from './errors'
 import { labEnv, labHost } from './host'
 import { removeLabContainers } from './podman'
-import { isRunning } from './proc'
 import { readLabState, writeLabState } from './state'
 import { stopProcesses } from './stop'
 import type { Lab, LabInfo } from './types'
@@ -40,7 +39,8 @@ export function createLab(info: LabInfo): Lab {
 
 /**
  * Stops whatever a state file records, even a lab that never finished starting: removes the
- * containers, stops every process by pid (SIGTERM, then SIGKILL), marks the state stopped.
+ * containers, stops every process by pid (SIGTERM, then SIGKILL), then marks the state stopped,
+ * or removes the directory of a lab that made its own in os.tmpdir().
  *
  * @example
  * await stopLabState('.ferry-lab/state.json')
@@ -56,19 +56,13 @@ export async function stopLabState(statePath: string, info?: LabInfo): Promise<v
     })
   }
   const survivors = await stopProcesses(processes)
-  if (survivors.length > 0)
+  if (survivors.length > 0) {
     problems.push(`still running after SIGKILL: pids ${survivors.map((p) => p.pid).join(', ')}`)
-  if (state)
-    writeLabState(statePath, { ...state, status: 'stopped', updatedAt: new Date().toISOString() })
+  }
+  // Incomplete: keep the state as it is, so `ferry-lab down` can try again.
   if (problems.length > 0) throw new LabError('lab', `stop was incomplete: ${problems.join('; ')}`)
-}
-
-/**
- * Which recorded processes of a lab still run.
- *
- * @example
- * runningProcesses(readLabState(path)!.processes)
- */
-export function runningProcesses(processes: LabInfo['processes']): LabInfo['processes'] {
-  return processes.filter(isRunning)
+  if (!state) return
+  if (state.temporary) rmSync(state.dir, { recursive: true, force: true })
+  else
+    writeLabState(statePath, { ...state, status: 'stopped', updatedAt: new Date().toISOString() })
 }

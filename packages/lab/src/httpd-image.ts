@@ -2,7 +2,12 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path'
 import { runCommand, type RunResult } from './run'
 
-/** The image every lab has: busybox httpd serving `$MESSAGE` on port 80. */
+/**
+ * The image every lab has: busybox httpd serving `$MESSAGE` on port 80.
+ *
+ * @example
+ * await host.run(['sudo', lab.docker.bin, 'run', '-d', '-p', '8080:80', HTTPD_IMAGE])
+ */
 export const HTTPD_IMAGE = 'localhost/ferry-lab/httpd:1'
 
 // httpd runs in the background and the shell waits, so SIGTERM (from `docker stop`, with or

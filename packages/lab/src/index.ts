@@ -1,6 +1,6 @@
 // @ferry/lab: real servers on loopback (moto, sshd, nginx, pebble, podman) for tests and demos.
 export { startLab, type LabOptions } from './lab'
-export { connectLab, createLab, stopLabState } from './connect'
+export { connectLab, stopLabState } from './connect'
 export { startNginx, type StartNginxOptions, type NginxInstance } from './nginx'
 export { labHost, labEnv } from './host'
 export { describeLab } from './describe'

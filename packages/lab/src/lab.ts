@@ -10,7 +10,10 @@ import type { Lab } from './types'
 
 /** Options of {@link startLab}. */
 export interface LabOptions {
-  /** The lab's directory (created; reused if it exists). Default: a new directory in os.tmpdir(). */
+  /**
+   * The lab's directory (created; reused if it exists; kept after stop, logs included).
+   * Default: a new directory in os.tmpdir(), removed by stop().
+   */
   dir?: string
   /** Path to moto_server. Default: `$FERRY_LAB_MOTO`, then `.lab/venv/bin/moto_server` upwards, then PATH. */
   motoServer?: string
@@ -57,17 +60,24 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   save()
 
   let started
-  try {
-    started = await startComponents({
-      dir,
-      timeoutMs: options.timeoutMs ?? 60_000,
-      motoServer: options.motoServer,
-      nonceReject: options.nonceReject,
-      onSpawn,
-    })
-  } catch (e) {
-    await stopLabState(statePath).catch(() => undefined)
-    throw e
+  for (let attempt = 1; ; attempt++) {
+    try {
+      started = await startComponents({
+        dir,
+        timeoutMs: options.timeoutMs ?? 60_000,
+        motoServer: options.motoServer,
+        nonceReject: options.nonceReject,
+        onSpawn,
+      })
+      break
+    } catch (e) {
+      await stopLabState(statePath).catch(() => undefined)
+      // A port free when chosen can be taken before the server binds it (another lab, an
+      // outgoing connection): choose new ports and try again.
+      if (attempt >= 3 || !portTaken(e)) throw e
+      state.processes = []
+      save()
+    }
   }
   const info = {
     dir,
@@ -78,8 +88,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   }
   state.status = 'up'
   state.lab = info
+  // Only a lab that came up removes its temporary directory on stop: a failed start keeps its logs.
+  state.temporary = options.dir === undefined
   save()
   return createLab(info)
+}
+
+function portTaken(error: unknown): boolean {
+  return LabError.is(error) && /address already in use/i.test(error.message)
 }
 
 function assertNotRunning(statePath: string): void {

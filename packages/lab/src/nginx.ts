@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { spawnDaemon, waitUntilReady, type Daemon } from './daemon'
 import { LabError } from './errors'
@@ -63,6 +63,9 @@ export async function launchNginx(
 ): Promise<{ daemon: Daemon; nginx: LabNginx }> {
   const layout = nginxLayout(resolve(options.dir))
   const [httpPort, httpsPort] = await choosePorts(options)
+  mkdirSync(layout.prefix, { recursive: true })
+  // A prefix from mkdtemp is 0700: nginx workers and the deploy user could not read under it.
+  chmodSync(layout.prefix, 0o755)
   for (const dir of [
     dirname(layout.confPath),
     layout.confDir,

@@ -125,9 +125,19 @@ function renderPebbleConfig(
   return `${JSON.stringify(config, null, 2)}\n`
 }
 
-function pebbleEnv(nonceReject: boolean | number | undefined): NodeJS.ProcessEnv {
+/**
+ * pebble's environment: no validation sleeps, never PEBBLE_VA_ALWAYS_VALID, and the badNonce
+ * injection rate chosen by `nonceReject` (false → 0, true → pebble's default 5%, n → n%).
+ *
+ * @example
+ * pebbleEnv(false, process.env).PEBBLE_WFE_NONCEREJECT   // '0'
+ */
+export function pebbleEnv(
+  nonceReject: boolean | number | undefined,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   // Real validation always: an inherited PEBBLE_VA_ALWAYS_VALID would make every test pass.
-  const { PEBBLE_VA_ALWAYS_VALID: _ignored, PEBBLE_WFE_NONCEREJECT: _default, ...env } = process.env
+  const { PEBBLE_VA_ALWAYS_VALID: _ignored, PEBBLE_WFE_NONCEREJECT: _default, ...env } = base
   const reject =
     nonceReject === true
       ? undefined

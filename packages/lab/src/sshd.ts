@@ -8,7 +8,12 @@ import { ensureEd25519Key, knownHostsLine, sshFingerprint, stripKeyComment } fro
 import type { LabProcess } from './proc'
 import type { LabSsh } from './types'
 
-/** The user scripts/setup.sh creates once, with passwordless sudo. */
+/**
+ * The user scripts/setup.sh creates once, with passwordless sudo.
+ *
+ * @example
+ * lab.ssh.username === DEPLOY_USER   // true
+ */
 export const DEPLOY_USER = 'ferry-deploy'
 
 /** Where the SSH target lives and what it listens on. */

@@ -12,6 +12,8 @@ export interface LabState {
   processes: LabProcess[]
   /** The lab's docker wrapper, once the container engine is set up (to remove containers). */
   dockerBin?: string
+  /** The lab made its own directory in os.tmpdir(): stopping it removes the directory. */
+  temporary?: boolean
   /** The full lab, once every component is ready. */
   lab?: LabInfo
   updatedAt: string
