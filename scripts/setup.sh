@@ -8,7 +8,8 @@ root=$(pwd)
 log() { printf '[setup] %s\n' "$*"; }
 
 # Debian packages: the lab's real servers, and tools its scripts use.
-debs=(openssh-server openssh-client sudo nginx pebble podman runc busybox-static catatonit openssl curl ca-certificates procps iproute2 uidmap)
+debs=(openssh-server openssh-client sudo nginx pebble podman runc busybox-static catatonit openssl curl ca-certificates procps iproute2 uidmap putty-tools)
+# putty-tools: puttygen, the reference reader @ferry/ec2's tests check its .ppk export against.
 # catatonit: podman's `--init` process (its init_path), so lab containers stop on SIGTERM.
 missing=()
 for p in "${debs[@]}"; do

@@ -1,0 +1,83 @@
+// Test helpers: the lab of this run, a separate EC2 client to read results back, and the lab's
+// sshd as the SSH target of every instance (its own key, its host key pinned).
+import { EC2Client } from '@aws-sdk/client-ec2'
+import { inject } from 'vitest'
+import { connectLab, uniqueName, type LabInfo } from '@ferry/lab'
+import '@ferry/lab/vitest'
+import {
+  createSshHost,
+  Secret,
+  type EventSink,
+  type Host,
+  type ResolveHost,
+  type SshHost,
+  type SshTarget,
+} from '@ferry/core'
+
+/** The lab the global setup started (or the one FERRY_LAB_STATE names). Missing lab = failure. */
+export function lab(): LabInfo {
+  const provided = inject('lab')
+  if (provided) return provided
+  const state = process.env.FERRY_LAB_STATE
+  if (state) return connectLab(state)
+  throw new Error('No lab: run the tests through vitest with the ferry global setup.')
+}
+
+/** A new EC2 client on the lab's moto, separate from the one under test. */
+export function readBackEc2(): EC2Client {
+  const { aws } = lab()
+  return new EC2Client({ region: aws.region, endpoint: aws.endpoint, credentials: aws.credentials })
+}
+
+/** AWS options that point ferry at the lab's moto. */
+export function labAws() {
+  const { aws } = lab()
+  return { region: aws.region, endpoint: aws.endpoint, credentials: aws.credentials }
+}
+
+/** Every instance is the lab's sshd, logged in with the lab's key, its host key pinned. */
+export const labResolveHost: ResolveHost = () => {
+  const { ssh } = lab()
+  return {
+    host: ssh.host,
+    port: ssh.port,
+    username: ssh.username,
+    privateKey: ssh.privateKey,
+    hostKey: { fingerprint: ssh.hostKeyFingerprint },
+  }
+}
+
+/** An EC2 client that fails the test if any call reaches it. */
+export function noCallEc2(): EC2Client {
+  const client = new EC2Client({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  })
+  client.send = (() => {
+    throw new Error('an AWS call was made')
+  }) as never
+  return client
+}
+
+/** A unique run id / name per test, so parallel files never collide. */
+export const unique = uniqueName
+
+/** An SSH host on the lab's sshd (the deploy user, host key pinned). */
+export function labHost(onEvent?: EventSink): SshHost {
+  return createSshHost(
+    labResolveHost({
+      ssh: { username: '', privateKey: new Secret(''), hostKey: { acceptAny: true } },
+    }) as SshTarget,
+    { onEvent },
+  )
+}
+
+/** A Host whose every call fails the test: proves validation happens before remote commands. */
+export const noCallHost: Host = {
+  name: 'no-call',
+  run: () => Promise.reject(new Error('a remote command was run')),
+  writeFile: () => Promise.reject(new Error('a remote file was written')),
+  readFile: () => Promise.reject(new Error('a remote file was read')),
+  exists: () => Promise.reject(new Error('a remote path was checked')),
+  close: () => Promise.resolve(),
+}
