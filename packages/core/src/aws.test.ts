@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { AwsError, ValidationError } from './errors.js'
-import { awsClientConfig, awsPages, callAws, ferryTags, toAwsError } from './aws.js'
+import { awsClientConfig, awsPages, callAws, ferryTags, runFilters, toAwsError } from './aws.js'
 
 describe('AWS config', () => {
   test('region, endpoint override, retry settings; credentials left to the default chain', () => {
@@ -112,5 +112,16 @@ describe('awsPages', () => {
     })
     expect(seen).toEqual([1, 2, 3])
     expect(events).toEqual(['aws:call', 'aws:call', 'aws:call'])
+  })
+})
+
+describe('runFilters', () => {
+  test('filters by run, optionally step, plus extras', () => {
+    expect(runFilters({ runId: 'r1' })).toEqual([{ Name: 'tag:ferry:run', Values: ['r1'] }])
+    expect(runFilters({ runId: 'r1', step: 'launch' }, { 'volume-id': 'vol-1' })).toEqual([
+      { Name: 'tag:ferry:run', Values: ['r1'] },
+      { Name: 'tag:ferry:step', Values: ['launch'] },
+      { Name: 'volume-id', Values: ['vol-1'] },
+    ])
   })
 })

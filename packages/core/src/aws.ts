@@ -182,3 +182,24 @@ export function ferryTags(o: {
   for (const [Key, Value] of Object.entries(o.extra ?? {})) tags.push({ Key, Value })
   return tags
 }
+
+/** An EC2 Describe* filter. */
+export interface AwsFilter {
+  Name: string
+  Values: string[]
+}
+
+/**
+ * Describe* filters for what a run (and optionally one of its steps) tagged, plus extra filters.
+ * @example
+ * runFilters({ runId: 'r1', step: 'launch' }, { 'instance-state-name': 'running' })
+ */
+export function runFilters(
+  o: { runId: string; step?: string },
+  extra: Record<string, string> = {},
+): AwsFilter[] {
+  const filters: AwsFilter[] = [{ Name: `tag:${RUN_TAG}`, Values: [o.runId] }]
+  if (o.step) filters.push({ Name: `tag:${STEP_TAG}`, Values: [o.step] })
+  for (const [Name, value] of Object.entries(extra)) filters.push({ Name, Values: [value] })
+  return filters
+}

@@ -1,7 +1,7 @@
 // Finding what a run (and optionally one of its steps) created, by the ferry:run / ferry:step
 // tags: for crash adoption before creating anything, and for teardown.
 import type { Filter, Instance } from '@aws-sdk/client-ec2'
-import { RUN_TAG, STEP_TAG } from '@ferry/core'
+import { runFilters } from '@ferry/core'
 import { ec2Call, type Ec2Context } from './sdk.js'
 
 /** What a run created, as found in EC2. */
@@ -10,18 +10,6 @@ export interface TaggedResources {
   instances: Instance[]
   securityGroups: { groupId: string; groupName: string; vpcId?: string }[]
   keyPairs: { keyName: string; keyPairId?: string }[]
-}
-
-/**
- * The tag filters of a run, and of one step when given.
- * @example
- * runFilters({ runId: 'r1', step: 'launch' }) // [{ Name: 'tag:ferry:run', Values: ['r1'] }, …]
- */
-export function runFilters(o: { runId: string; step?: string }): Filter[] {
-  return [
-    { Name: `tag:${RUN_TAG}`, Values: [o.runId] },
-    ...(o.step ? [{ Name: `tag:${STEP_TAG}`, Values: [o.step] }] : []),
-  ]
 }
 
 const LIVE = ['pending', 'running', 'stopping', 'stopped', 'shutting-down']

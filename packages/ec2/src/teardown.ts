@@ -2,7 +2,8 @@
 // dependency order. Ingress rules the run added to groups it did not create are revoked.
 import { validate, ValidationError } from '@ferry/core'
 import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
-import { findTagged, runFilters } from './tagged.js'
+import { runFilters } from '@ferry/core'
+import { findTagged } from './tagged.js'
 import { deleteResourcesWith, type Ec2Resources } from './terminate.js'
 
 /** What deleteEc2ByRun removed. */

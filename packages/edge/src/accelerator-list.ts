@@ -58,14 +58,14 @@ export async function listAccelerators(
 }
 
 /**
- * Deletes every accelerator tagged `ferry:run=<runId>`, one after another, for a run's teardown.
+ * The accelerators tagged `ferry:run=<runId>`: what a run's teardown deletes, or an inventory lists.
  * @example
- * const removed = await deleteAcceleratorsByRun({ runId: 'deploy-42' }, { onEvent: console.log })
+ * const mine = await acceleratorsByRun({ runId: 'deploy-42' })
  */
-export async function deleteAcceleratorsByRun(
+export async function acceleratorsByRun(
   input: { runId: string },
-  options: DeleteAcceleratorOptions = {},
-): Promise<DeleteAcceleratorResult[]> {
+  options: ListAcceleratorsOptions = {},
+): Promise<AcceleratorSummary[]> {
   const runId = input?.runId
   if (typeof runId !== 'string' || runId.length < 1 || runId.length > 256)
     throw new ValidationError({
@@ -75,15 +75,30 @@ export async function deleteAcceleratorsByRun(
     })
   const ga = await acceleratorClient({ client: options.globalAccelerator, aws: options.aws })
   const { ListTagsForResourceCommand } = await acceleratorSdk()
-  const opts = { ...options, globalAccelerator: ga }
-  const results: DeleteAcceleratorResult[] = []
-  for (const acc of await listAccelerators(opts)) {
+  const mine: AcceleratorSummary[] = []
+  for (const acc of await listAccelerators({ ...options, globalAccelerator: ga })) {
     const { Tags } = await callAws(
       { service: 'GlobalAccelerator', operation: 'ListTagsForResource', onEvent: options.onEvent },
       () => ga.send(new ListTagsForResourceCommand({ ResourceArn: acc.arn })),
     )
-    if (Tags?.some((t) => t.Key === RUN_TAG && t.Value === runId))
-      results.push(await deleteAccelerator(acc.arn, opts))
+    if (Tags?.some((t) => t.Key === RUN_TAG && t.Value === runId)) mine.push(acc)
   }
+  return mine
+}
+
+/**
+ * Deletes every accelerator tagged `ferry:run=<runId>`, one after another, for a run's teardown.
+ * @example
+ * const removed = await deleteAcceleratorsByRun({ runId: 'deploy-42' }, { onEvent: console.log })
+ */
+export async function deleteAcceleratorsByRun(
+  input: { runId: string },
+  options: DeleteAcceleratorOptions = {},
+): Promise<DeleteAcceleratorResult[]> {
+  const ga = await acceleratorClient({ client: options.globalAccelerator, aws: options.aws })
+  const opts = { ...options, globalAccelerator: ga }
+  const results: DeleteAcceleratorResult[] = []
+  for (const acc of await acceleratorsByRun(input, opts))
+    results.push(await deleteAccelerator(acc.arn, opts))
   return results
 }

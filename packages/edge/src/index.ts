@@ -43,7 +43,7 @@ export type {
 } from './accelerator-create.js'
 export { deleteAccelerator } from './accelerator-delete.js'
 export type { DeleteAcceleratorOptions, DeleteAcceleratorResult } from './accelerator-delete.js'
-export { listAccelerators, deleteAcceleratorsByRun } from './accelerator-list.js'
+export { listAccelerators, acceleratorsByRun, deleteAcceleratorsByRun } from './accelerator-list.js'
 export type { AcceleratorSummary, ListAcceleratorsOptions } from './accelerator-list.js'
 export { createAcceleratorStep } from './accelerator-step.js'
 export type { AcceleratorNeeds, AcceleratorOutput } from './accelerator-step.js'

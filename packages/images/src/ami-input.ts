@@ -7,7 +7,8 @@ import type {
 import { type Tag, ValidationError, validate } from '@ferry/core'
 import { amiName } from './image-facts.js'
 import { checkDescription, checkDevice } from './snapshot-input.js'
-import { checkTags, runFilters } from './tags.js'
+import { runFilters } from '@ferry/core'
+import { checkTags } from './tags.js'
 
 /** Settings every AMI takes. */
 interface AmiCommon {

@@ -5,7 +5,8 @@ import { clientIn, sdk } from './clients.js'
 import { deleteAmi, removeSnapshot } from './delete-ami.js'
 import { ec2Call, isAwsCode } from './ec2-call.js'
 import type { ImagesOptions } from './options.js'
-import { MODULE_TAG, runFilters } from './tags.js'
+import { runFilters } from '@ferry/core'
+import { MODULE_TAG } from './tags.js'
 
 /** What was deleted in one region. */
 export interface RegionTeardown {

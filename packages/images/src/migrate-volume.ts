@@ -12,7 +12,8 @@ import {
 } from './migrate-input.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
 import { snapshotVolume } from './snapshot-volume.js'
-import { resourceTags, runFilters, SOURCE_TAG } from './tags.js'
+import { runFilters } from '@ferry/core'
+import { resourceTags, SOURCE_TAG } from './tags.js'
 import { waitForSnapshot, waitForVolume } from './wait.js'
 
 /** The new volume and the snapshots it came through (kept as a backup; teardown removes them). */

@@ -5,7 +5,8 @@ import type {
   Instance,
 } from '@aws-sdk/client-ec2'
 import { FerryError, ValidationError, validate } from '@ferry/core'
-import { checkTags, resourceTags, runFilters } from './tags.js'
+import { runFilters } from '@ferry/core'
+import { checkTags, resourceTags } from './tags.js'
 
 /** What to snapshot: a volume id, or an instance and one of its devices. */
 export interface SnapshotVolumeInput {

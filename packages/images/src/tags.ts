@@ -1,6 +1,6 @@
 // Tags on everything this package creates, and the filters that find them again.
-import type { Filter, ResourceType, TagSpecification } from '@aws-sdk/client-ec2'
-import { ferryTags, RUN_TAG, STEP_TAG, ValidationError, type Tag } from '@ferry/core'
+import type { ResourceType, TagSpecification } from '@aws-sdk/client-ec2'
+import { ferryTags, ValidationError, type Tag } from '@ferry/core'
 
 /** Marks resources made by @ferry/images, so teardown deletes only the volumes it made. */
 export const MODULE_TAG = 'ferry:module'
@@ -36,21 +36,6 @@ export function resourceTags(o: TagInput): Tag[] {
  */
 export function tagSpecifications(type: ResourceType, tags: Tag[]): TagSpecification[] {
   return tags.length ? [{ ResourceType: type, Tags: tags }] : []
-}
-
-/**
- * Describe* filters matching what `runId` + `step` created, plus any extra exact filters.
- * @example
- * runFilters({ runId: 'r1', step: 'bake' }, { 'volume-id': 'vol-1' })
- */
-export function runFilters(
-  o: { runId: string; step?: string },
-  extra: Record<string, string> = {},
-): Filter[] {
-  const filters: Filter[] = [{ Name: `tag:${RUN_TAG}`, Values: [o.runId] }]
-  if (o.step) filters.push({ Name: `tag:${STEP_TAG}`, Values: [o.step] })
-  for (const [Name, value] of Object.entries(extra)) filters.push({ Name, Values: [value] })
-  return filters
 }
 
 /**
