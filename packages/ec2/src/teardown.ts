@@ -60,26 +60,16 @@ async function revokeForeignRules(
   const out = await ec2Call(ctx, 'DescribeSecurityGroupRules', (s, ec2) =>
     ec2.send(new s.DescribeSecurityGroupRulesCommand({ Filters: runFilters({ runId }) })),
   )
-  const byGroup = new Map<string, { ingress: string[]; egress: string[] }>()
+  // ferry only adds ingress rules; those in groups the run created go with their group.
+  const byGroup = new Map<string, string[]>()
   for (const rule of out.SecurityGroupRules ?? []) {
-    if (!rule.GroupId || !rule.SecurityGroupRuleId || ownGroups.has(rule.GroupId)) continue
-    const entry = byGroup.get(rule.GroupId) ?? { ingress: [], egress: [] }
-    entry[rule.IsEgress ? 'egress' : 'ingress'].push(rule.SecurityGroupRuleId)
-    byGroup.set(rule.GroupId, entry)
+    if (rule.IsEgress || !rule.GroupId || !rule.SecurityGroupRuleId || ownGroups.has(rule.GroupId))
+      continue
+    byGroup.set(rule.GroupId, [...(byGroup.get(rule.GroupId) ?? []), rule.SecurityGroupRuleId])
   }
-  const revoked: string[] = []
-  for (const [GroupId, { ingress, egress }] of byGroup) {
-    if (ingress.length > 0)
-      await ec2Call(ctx, 'RevokeSecurityGroupIngress', (s, ec2) =>
-        ec2.send(
-          new s.RevokeSecurityGroupIngressCommand({ GroupId, SecurityGroupRuleIds: ingress }),
-        ),
-      )
-    if (egress.length > 0)
-      await ec2Call(ctx, 'RevokeSecurityGroupEgress', (s, ec2) =>
-        ec2.send(new s.RevokeSecurityGroupEgressCommand({ GroupId, SecurityGroupRuleIds: egress })),
-      )
-    revoked.push(...ingress, ...egress)
-  }
-  return revoked
+  for (const [GroupId, ids] of byGroup)
+    await ec2Call(ctx, 'RevokeSecurityGroupIngress', (s, ec2) =>
+      ec2.send(new s.RevokeSecurityGroupIngressCommand({ GroupId, SecurityGroupRuleIds: ids })),
+    )
+  return [...byGroup.values()].flat()
 }

@@ -135,6 +135,26 @@ describe('runContainer on the lab host (podman behind docker, over SSH with sudo
     expect(id.stdout.trim()).toBe(`${info.id} running`)
   })
 
+  it('undoes a swap that was cut short (old renamed and stopped, new never started) before replacing', async () => {
+    const { name, port, info } = await started('before-the-crash')
+    await host.run(cmd(docker, 'rename', name, `${name}-ferry-old`), { sudo: true })
+    await host.run(cmd(docker, 'stop', '-t', '1', `${name}-ferry-old`), { sudo: true })
+    const next = await runContainer(
+      host,
+      {
+        name,
+        image,
+        ports: { [port]: 80 },
+        env: { MESSAGE: 'after-the-crash' },
+        health: { http: '/' },
+      },
+      { docker },
+    )
+    expect(next.replaced).toBe(info.id)
+    expect((await get(port)).trim()).toBe('after-the-crash')
+    expect((await containerNames()).filter((n) => n.startsWith(name))).toEqual([name])
+  })
+
   it('names a taken host port and starts nothing', async () => {
     const port = await freePort()
     const blocker: Server = createServer().listen(port, '127.0.0.1')

@@ -1,9 +1,8 @@
 // Test helpers: the lab of this run, a separate EC2 client to read results back, and the lab's
 // sshd as the SSH target of every instance (its own key, its host key pinned).
 import { EC2Client } from '@aws-sdk/client-ec2'
-import { inject } from 'vitest'
-import { connectLab, uniqueName, type LabInfo } from '@ferry/lab'
-import '@ferry/lab/vitest'
+import { uniqueName, type LabInfo } from '@ferry/lab'
+import { labInfo } from '@ferry/lab/vitest'
 import {
   createSshHost,
   Secret,
@@ -14,13 +13,9 @@ import {
   type SshTarget,
 } from '@ferry/core'
 
-/** The lab the global setup started (or the one FERRY_LAB_STATE names). Missing lab = failure. */
+/** The lab the global setup started (FERRY_LAB_STATE makes it reuse one). Missing lab = failure. */
 export function lab(): LabInfo {
-  const provided = inject('lab')
-  if (provided) return provided
-  const state = process.env.FERRY_LAB_STATE
-  if (state) return connectLab(state)
-  throw new Error('No lab: run the tests through vitest with the ferry global setup.')
+  return labInfo()
 }
 
 /** A new EC2 client on the lab's moto, separate from the one under test. */

@@ -5,10 +5,17 @@ import {
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FerryError, ValidationError, type FerryEvent } from '@ferry/core'
-import { deleteEc2ByRun, launchWebServer, terminateWebServer } from '../src/index.js'
+import {
+  createKeyPair,
+  deleteEc2ByRun,
+  deleteKeyPair,
+  launchWebServer,
+  terminateWebServer,
+} from '../src/index.js'
 import { lab, labAws, labResolveHost, readBackEc2, unique } from './lab.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-ec2-faults-'))
@@ -129,6 +136,38 @@ describe('launchWebServer faults and re-runs', () => {
       expect(server.ssh.privateKey.reveal()).toBe(lab().ssh.privateKey)
     } finally {
       await terminateWebServer(server, { aws: labAws(), cleanup: true, ...fast })
+    }
+    expect(await taggedWith(runId)).toEqual({ instances: [], groups: [], keys: [] })
+  })
+
+  it('launches into a given VPC with a key pair that already exists, and leaves that key pair alone', async () => {
+    const runId = unique('run')
+    const vpcs = await ec2.send(
+      new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }),
+    )
+    const vpcId = vpcs.Vpcs![0]!.VpcId!
+    const keyName = unique('existing-key')
+    const keyPath = join(dir, `${keyName}.pem`)
+    await createKeyPair({ name: keyName, path: keyPath }, { aws: labAws() })
+    try {
+      const { server } = await launchWebServer(
+        {
+          name: 'web',
+          vpcId,
+          keyPair: { existing: { name: keyName, privateKeyPath: keyPath } },
+          ready: 'running',
+        },
+        { aws: labAws(), runId, ...fast },
+      )
+      expect(server.vpcId).toBe(vpcId)
+      expect(server.subnetId).toMatch(/^subnet-/)
+      expect(server.keyPair).toMatchObject({ name: keyName, created: false })
+      await terminateWebServer(server, { aws: labAws(), cleanup: true, ...fast })
+      const keys = await ec2.send(new DescribeKeyPairsCommand({ KeyNames: [keyName] }))
+      expect(keys.KeyPairs?.map((k) => k.KeyName)).toEqual([keyName])
+      expect(existsSync(keyPath)).toBe(true)
+    } finally {
+      await deleteKeyPair(keyName, { aws: labAws() })
     }
     expect(await taggedWith(runId)).toEqual({ instances: [], groups: [], keys: [] })
   })
