@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 
 // One vitest project per package; every test reads `src/` through the `@ferry/source` export
 // condition, so nothing is built before the tests run.
-const packages = ['core', 'ec2', 'proxy', 'images', 'edge', 'lab']
+const packages = ['core', 'ec2', 'proxy', 'images', 'edge', 'lab', 'ferry']
 const conditions = ['@ferry/source', 'node', 'import', 'default']
 const shared = {
   resolve: { conditions },
@@ -25,7 +25,7 @@ export default defineConfig({
         root: `./packages/${name}`,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         typecheck: {
-          enabled: name === 'core',
+          enabled: name === 'core' || name === 'ferry',
           include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
           tsconfig: '../../tsconfig.json',
         },

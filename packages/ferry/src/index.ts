@@ -1,0 +1,11 @@
+// ferry: every module in one import, the fluent deploy builder, and teardown by run id.
+export * from '@ferry/core'
+export * from '@ferry/ec2'
+export * from '@ferry/proxy'
+export * from '@ferry/images'
+export * from '@ferry/edge'
+export { deploy, Deploy } from './deploy.js'
+export type { AddsOf, NeedsOf, FluentArgs } from './fluent-types.js'
+export { teardown, teardownRegions, type TeardownOptions, type TeardownReport } from './teardown.js'
+export { inventory, type RunInventory, type RegionInventory } from './inventory.js'
+export { journalRegions } from './regions.js'
