@@ -42,6 +42,19 @@ export class Journal {
     readonly data: JournalData,
   ) {}
 
+  /** A journal kept in memory only. */
+  static memory(runId: string): Journal {
+    const now = new Date().toISOString()
+    return new Journal(undefined, {
+      version: 1,
+      runId,
+      status: 'running',
+      createdAt: now,
+      updatedAt: now,
+      steps: {},
+    })
+  }
+
   /** Opens the journal at `path` (or an in-memory one when `path` is undefined). */
   static async open(path: string | undefined, runId: string): Promise<Journal> {
     const now = new Date().toISOString()
@@ -58,7 +71,8 @@ export class Journal {
     try {
       text = await readFile(path, 'utf8')
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Journal(path, fresh)
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return new Journal(path, Journal.memory(runId).data)
       throw error
     }
     const data = JSON.parse(text, reviver) as JournalData

@@ -7,6 +7,7 @@ import type { FerryEvent } from './events.js'
 import { pipeline } from './pipeline.js'
 import { Secret } from './secret.js'
 import { defineStep, idempotencyToken } from './step.js'
+import { createStepEnv } from './step-env.js'
 
 const tempJournal = async () => join(await mkdtemp(join(tmpdir(), 'ferry-journal-')), 'run.json')
 
@@ -218,5 +219,29 @@ describe('plan and preflight', () => {
       ['denied', false, true, 'UnauthorizedOperation: ec2:RunInstances'],
       ['custom', true, false, undefined],
     ])
+  })
+})
+
+describe('createStepEnv', () => {
+  test('drives one step by hand with the same tokens, records and target mapping as a run', async () => {
+    const target = {
+      host: '127.0.0.1',
+      port: 2222,
+      username: 'u',
+      privateKey: 'k',
+      hostKey: { acceptAny: true as const },
+    }
+    const env = createStepEnv({ runId: 'r-env', step: 's', resolveHost: () => target })
+    expect(env.token('x')).toBe(idempotencyToken('r-env', 's', 'x'))
+    await env.record('id', 'i-1')
+    expect(env.recorded('id')).toBe('i-1')
+    expect(env.journal.step('s')?.records).toEqual({ id: 'i-1' })
+    expect(
+      await env.target({
+        ssh: { username: 'x', privateKey: new Secret('k'), hostKey: { acceptAny: true } },
+      }),
+    ).toBe(target)
+    expect(env.client('c', () => ({ n: 1 }))).toBe(env.client('c', () => ({ n: 2 })))
+    await env.close()
   })
 })

@@ -1,8 +1,11 @@
 // Builds the StepEnv each step runs with: shared clients and hosts, tokens, journal records.
 import { createEmitter, type EventSink } from './events.js'
-import type { Journal } from './journal.js'
+import { Journal } from './journal.js'
+import type { AwsOptions } from './aws.js'
+import type { ResolveHost } from './server.js'
+import type { Clock } from './wait.js'
 import type { PipelineOptions } from './pipeline.js'
-import { HostPool } from './server.js'
+import { HostPool, sshTargetOf } from './server.js'
 import { idempotencyToken, type AnyStep, type StepEnv } from './step.js'
 import { systemClock } from './wait.js'
 
@@ -51,6 +54,7 @@ export function stepEnv(shared: RunShared, step: string): StepEnv {
     signal: shared.signal,
     clock: shared.options.clock ?? systemClock,
     host: (server) => shared.hosts.get(server),
+    target: async (server) => (shared.options.resolveHost ?? sshTargetOf)(server),
     client<T>(key: string, make: () => T): T {
       if (!shared.clients.has(key)) shared.clients.set(key, make())
       return shared.clients.get(key) as T
@@ -59,4 +63,36 @@ export function stepEnv(shared: RunShared, step: string): StepEnv {
     record: (key, value) => shared.journal.update(step, { records: { [key]: value } }),
     recorded: (key) => shared.journal.step(step)?.records[key],
   }
+}
+
+/**
+ * A StepEnv outside a pipeline run, to drive one step by hand (tests, tools): the same clients,
+ * host pool, tokens and journal records a run gives. `close()` closes its SSH hosts.
+ * @example
+ * const env = createStepEnv({ runId: 'r1', step: 'openPorts', aws, resolveHost: lab.resolveHost })
+ * const out = await openPortsStep({}).run(ctx, env)
+ * await env.close()
+ */
+export function createStepEnv(o: {
+  runId: string
+  step: string
+  aws?: AwsOptions
+  resolveHost?: ResolveHost
+  onEvent?: EventSink
+  signal?: AbortSignal
+  clock?: Clock
+  /** Share one journal between several envs of the same run; default a new in-memory one. */
+  journal?: Journal
+}): StepEnv & { journal: Journal; close: () => Promise<void> } {
+  const journal = o.journal ?? Journal.memory(o.runId)
+  const options = { aws: o.aws, resolveHost: o.resolveHost, clock: o.clock }
+  const shared = createRunShared({
+    runId: o.runId,
+    options,
+    steps: [],
+    journal,
+    signal: o.signal,
+    onEvent: o.onEvent,
+  })
+  return { ...stepEnv(shared, o.step), journal, close: () => shared.hosts.closeAll() }
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { AwsOptions } from './aws.js'
 import type { EventSink } from './events.js'
-import type { Host } from './host.js'
+import type { Host, SshTarget } from './host.js'
 import type { ServerRef } from './server.js'
 import type { Clock } from './wait.js'
 
@@ -19,6 +19,8 @@ export interface StepEnv {
   readonly clock: Clock
   /** The pooled SSH host of a server (the run's `resolveHost` hook applies). */
   host(server: ServerRef): Promise<Host>
+  /** Where the run dials a server: its `resolveHost` mapping (the lab's sshd), else the server's address. */
+  target(server: ServerRef): Promise<SshTarget>
   /** One client per key for the whole run, e.g. `env.client('ec2:us-east-1', () => new EC2Client(...))`. */
   client<T>(key: string, make: () => T): T
   /** A stable idempotency token for this run and step: the same on every re-run of the run id. */

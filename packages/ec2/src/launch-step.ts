@@ -47,6 +47,8 @@ export function launchWebServerStep(
         step: env.step,
         clientToken: env.token('run-instances'),
         hostFor: (s) => env.host(s),
+        // The run's resolveHost (the lab maps instances to its sshd), so the presented key is read.
+        resolveHost: options.resolveHost ?? ((s) => env.target(s)),
         record: (key, value) => env.record(key, value),
         onEvent: env.onEvent,
         signal: env.signal,

@@ -1,38 +1,25 @@
-// A StepEnv for driving steps in tests, until core's pipeline runner provides one: a journal in
-// memory, shared clients, stable tokens, collected events.
-import {
-  idempotencyToken,
-  systemClock,
-  type AwsOptions,
-  type FerryEvent,
-  type StepEnv,
-} from '@ferry/core'
+// A StepEnv for driving steps in tests: core's own env (in-memory journal, shared clients,
+// stable tokens) with every event collected and the step's journal records exposed.
+import { createStepEnv, type AwsOptions, type FerryEvent, type StepEnv } from '@ferry/core'
 
 export interface TestEnv extends StepEnv {
   events: FerryEvent[]
-  journal: Map<string, string>
+  /** This step's journal records. */
+  journal: { get: (key: string) => string | undefined; values: () => string[] }
 }
 
 export function testEnv(o: { runId: string; step: string; aws?: AwsOptions }): TestEnv {
-  const clients = new Map<string, unknown>()
-  const journal = new Map<string, string>()
   const events: FerryEvent[] = []
-  return {
+  const env = createStepEnv({
     runId: o.runId,
     step: o.step,
-    aws: o.aws ?? {},
+    aws: o.aws,
+    onEvent: (e) => events.push(e),
+  })
+  const records = () => env.journal.step(o.step)?.records ?? {}
+  return {
+    ...env,
     events,
-    journal,
-    onEvent: (e) => events.push('step' in e && e.step ? e : { ...e, step: o.step }),
-    signal: new AbortController().signal,
-    clock: systemClock,
-    host: () => Promise.reject(new Error('no hosts in edge tests')),
-    client<T>(key: string, make: () => T): T {
-      if (!clients.has(key)) clients.set(key, make())
-      return clients.get(key) as T
-    },
-    token: (purpose) => idempotencyToken(o.runId, o.step, purpose),
-    record: async (key, value) => void journal.set(key, value),
-    recorded: (key) => journal.get(key),
+    journal: { get: (key) => records()[key], values: () => Object.values(records()) },
   }
 }

@@ -4,7 +4,13 @@ import {
   DescribeImagesCommand,
   DescribeSnapshotsCommand,
 } from '@aws-sdk/client-ec2'
-import { idempotencyToken, systemClock, type FerryEvent, type StepEnv } from '@ferry/core'
+import {
+  createStepEnv,
+  idempotencyToken,
+  Journal,
+  type FerryEvent,
+  type StepEnv,
+} from '@ferry/core'
 import { describe, expect, test } from 'vitest'
 import { copyAmiStep, createAmiStep, shareAmiStep, snapshotVolumeStep } from '../src/index.js'
 import { labAws, launchInstance, reader, uniqueRun } from './lab.js'
@@ -12,36 +18,15 @@ import { labAws, launchInstance, reader, uniqueRun } from './lab.js'
 const aws = { ...labAws(), region: 'us-east-1' }
 const account = '444455556666'
 
-/** A StepEnv as the pipeline gives one (core has no runner yet): shared clients and a journal. */
-function stepEnv(
-  runId: string,
-  step: string,
-  journal: Map<string, string>,
-  events: FerryEvent[],
-): StepEnv {
-  const clients = new Map<string, unknown>()
-  return {
-    runId,
-    step,
-    aws,
-    onEvent: (e) => events.push(e),
-    signal: new AbortController().signal,
-    clock: systemClock,
-    host: () => Promise.reject(new Error('no host in image steps')),
-    client: <T>(key: string, make: () => T): T => {
-      if (!clients.has(key)) clients.set(key, make())
-      return clients.get(key) as T
-    },
-    token: (purpose) => idempotencyToken(runId, step, purpose),
-    record: async (key, value) => void journal.set(`${step}:${key}`, value),
-    recorded: (key) => journal.get(`${step}:${key}`),
-  }
+/** A StepEnv as the pipeline gives one: core's own, sharing the run's journal between steps. */
+function stepEnv(runId: string, step: string, journal: Journal, events: FerryEvent[]): StepEnv {
+  return createStepEnv({ runId, step, aws, journal, onEvent: (e) => events.push(e) })
 }
 
 describe('image steps', () => {
   test('server → snapshot → AMI → two copies → shared everywhere; preflight passes; undo removes it all', async () => {
     const runId = uniqueRun('steps')
-    const journal = new Map<string, string>()
+    const journal = Journal.memory(runId)
     const events: FerryEvent[] = []
     const env = (step: string) => stepEnv(runId, step, journal, events)
     const server = await launchInstance()
@@ -54,7 +39,9 @@ describe('image steps', () => {
     const { snapshot } = await snapStep.run({ server }, env(snapStep.name))
     // A re-run of the step adopts the journal's snapshot.
     expect((await snapStep.run({ server }, env(snapStep.name))).snapshot).toEqual(snapshot)
-    expect(journal.get(`snapshotVolume:snapshot:${snapshot.volumeId}`)).toBe(snapshot.snapshotId)
+    expect(journal.step('snapshotVolume')?.records[`snapshot:${snapshot.volumeId}`]).toBe(
+      snapshot.snapshotId,
+    )
 
     await amiStep.preflight!({ snapshot }, env(amiStep.name))
     const { ami } = await amiStep.run({ snapshot }, env(amiStep.name))

@@ -231,6 +231,6 @@ describe('issueCertificateStep', () => {
     expect(env.events.some((e) => e.type === 'info' && e.message.startsWith('preflight'))).toBe(
       true,
     )
-    await env.pool.closeAll()
+    await env.close()
   })
 })

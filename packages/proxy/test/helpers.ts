@@ -15,9 +15,8 @@ import { Resolver as DnsResolver } from 'node:dns/promises'
 import type { AddressInfo } from 'node:net'
 import {
   createSshHost,
-  HostPool,
+  createStepEnv,
   Secret,
-  systemClock,
   type FerryEvent,
   type ServerRef,
   type SshHost,
@@ -96,26 +95,13 @@ export function pebbleOptions(lab: LabInfo, dir: string) {
   }
 }
 
-/** A StepEnv like the pipeline's, with an in-memory journal and every event collected. */
-export function stepEnv(step: string): StepEnv & { events: FerryEvent[]; pool: HostPool } {
+/** A StepEnv like the pipeline's (core's own), with an in-memory journal and every event collected. */
+export function stepEnv(
+  step: string,
+): StepEnv & { events: FerryEvent[]; close: () => Promise<void> } {
   const events: FerryEvent[] = []
-  const journal = new Map<string, string>()
-  const pool = new HostPool()
-  return {
-    runId: `run-${process.pid}`,
-    step,
-    aws: {},
-    onEvent: (e) => events.push(e),
-    signal: new AbortController().signal,
-    clock: systemClock,
-    host: (server) => pool.get(server),
-    client: (_key, make) => make(),
-    token: (purpose = '') => `${step}-${purpose}`,
-    record: (key, value) => Promise.resolve(void journal.set(key, value)),
-    recorded: (key) => journal.get(key),
-    events,
-    pool,
-  }
+  const env = createStepEnv({ runId: `run-${process.pid}`, step, onEvent: (e) => events.push(e) })
+  return { ...env, events }
 }
 
 /** What a backend saw. */

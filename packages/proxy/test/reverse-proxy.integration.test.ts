@@ -196,6 +196,6 @@ describe('sites layout and the step', () => {
     const message = await step.undo!({ ...ctx, ...added }, env)
     expect(message).toBe(`web-1: restored ${available}/${siteName}.conf`)
     expect((await get(host2)).seen?.backend).toBe('one')
-    await env.pool.closeAll()
+    await env.close()
   })
 })
