@@ -1,6 +1,15 @@
 import { describe, expect, test } from 'vitest'
 import { AwsError, ValidationError } from './errors.js'
-import { awsClientConfig, awsPages, callAws, ferryTags, runFilters, toAwsError } from './aws.js'
+import {
+  awsClientConfig,
+  awsPages,
+  callAws,
+  dryRun,
+  ferryTags,
+  isAwsCode,
+  runFilters,
+  toAwsError,
+} from './aws.js'
 
 describe('AWS config', () => {
   test('region, endpoint override, retry settings; credentials left to the default chain', () => {
@@ -123,5 +132,50 @@ describe('runFilters', () => {
       { Name: 'tag:ferry:step', Values: ['launch'] },
       { Name: 'volume-id', Values: ['vol-1'] },
     ])
+  })
+})
+
+describe('dryRun and isAwsCode', () => {
+  const sdkError = (name: string) =>
+    Object.assign(new Error(`${name} happened`), {
+      name,
+      $metadata: { requestId: 'q1', httpStatusCode: 412 },
+    })
+
+  test('DryRunOperation means allowed; a permission error names the IAM action; others warn', async () => {
+    const warnings: string[] = []
+    const onEvent = (e: { type: string; message?: string }) =>
+      void (e.type === 'warning' && warnings.push(e.message!))
+    await expect(
+      dryRun(() => Promise.reject(sdkError('DryRunOperation')), { operation: 'RunInstances' }),
+    ).resolves.toBeUndefined()
+    await expect(
+      dryRun(() => Promise.reject(sdkError('UnauthorizedOperation')), {
+        operation: 'RunInstances',
+      }),
+    ).rejects.toSatisfy(
+      (e) =>
+        AwsError.is(e) &&
+        e.awsCode === 'UnauthorizedOperation' &&
+        e.message.includes('ec2:RunInstances') &&
+        e.requestId === 'q1',
+    )
+    await dryRun(() => Promise.reject(sdkError('InvalidAMIID.NotFound')), {
+      operation: 'RunInstances',
+      onEvent,
+    })
+    expect(warnings).toEqual([
+      'preflight could not prove ec2:RunInstances is allowed: EC2 RunInstances failed with InvalidAMIID.NotFound: InvalidAMIID.NotFound happened (request id q1)',
+    ])
+  })
+
+  test('isAwsCode matches codes, and NotFound matches any *NotFound', () => {
+    const e = toAwsError(sdkError('InvalidSnapshot.NotFound'), { service: 'EC2', operation: 'X' })
+    expect([
+      isAwsCode(e, 'NotFound'),
+      isAwsCode(e, 'InvalidSnapshot.NotFound'),
+      isAwsCode(e, 'Throttling'),
+      isAwsCode(new Error('x'), 'NotFound'),
+    ]).toEqual([true, true, false, false])
   })
 })

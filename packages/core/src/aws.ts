@@ -153,6 +153,59 @@ export async function* awsPages<T>(
   }
 }
 
+/**
+ * True when `error` is an AwsError whose AWS code is one of `codes` (`'NotFound'` also matches
+ * any `*.NotFound` / `*NotFound` code).
+ * @example
+ * if (isAwsCode(e, 'NotFound')) return // already gone
+ */
+export function isAwsCode(error: unknown, ...codes: string[]): boolean {
+  if (!AwsError.is(error)) return false
+  return codes.some(
+    (c) => error.awsCode === c || (c === 'NotFound' && /NotFound$/.test(error.awsCode)),
+  )
+}
+
+/**
+ * Runs a `DryRun: true` call for a preflight: `DryRunOperation` means allowed; a permission
+ * error becomes an AwsError naming the IAM action to grant; any other answer (e.g. an id that
+ * exists only after earlier steps) leaves the permission unproven and is reported as a warning.
+ * @example
+ * await dryRun(() => ec2.send(new RunInstancesCommand({ ...input, DryRun: true })), { operation: 'RunInstances', onEvent })
+ */
+export async function dryRun(
+  call: () => Promise<unknown>,
+  where: { operation: string; service?: string; onEvent?: EventSink },
+): Promise<void> {
+  const service = where.service ?? 'EC2'
+  try {
+    await call()
+  } catch (raw) {
+    const error = toAwsError(raw, { service, operation: where.operation })
+    if (isAwsCode(error, 'DryRunOperation')) return
+    const action = `${service.toLowerCase()}:${where.operation}`
+    if (
+      AwsError.is(error) &&
+      isAwsCode(error, 'UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException')
+    ) {
+      throw new AwsError({
+        service,
+        operation: where.operation,
+        awsCode: error.awsCode,
+        message: `the caller lacks the IAM permission ${action}; grant it (and ${service.toLowerCase()}:CreateTags for tagging) before running`,
+        requestId: error.requestId,
+        httpStatus: error.httpStatus,
+        cause: raw,
+      })
+    }
+    if (error.code === 'ABORTED') throw error
+    createEmitter(where.onEvent)({
+      type: 'warning',
+      message: `preflight could not prove ${action} is allowed: ${error.message}`,
+    })
+  }
+}
+
 /** The tag key holding a run id on everything ferry creates. */
 export const RUN_TAG = 'ferry:run'
 /** The tag key holding the pipeline step that created a resource. */

@@ -57,16 +57,7 @@ export class Journal {
 
   /** Opens the journal at `path` (or an in-memory one when `path` is undefined). */
   static async open(path: string | undefined, runId: string): Promise<Journal> {
-    const now = new Date().toISOString()
-    const fresh: JournalData = {
-      version: 1,
-      runId,
-      status: 'running',
-      createdAt: now,
-      updatedAt: now,
-      steps: {},
-    }
-    if (!path) return new Journal(undefined, fresh)
+    if (!path) return Journal.memory(runId)
     let text: string
     try {
       text = await readFile(path, 'utf8')

@@ -1,6 +1,6 @@
 // launchWebServerStep: launchWebServer as a pipeline step, adding { server, servers }.
 import { rm } from 'node:fs/promises'
-import { defineStep, type PlanEntry, type Step } from '@ferry/core'
+import { defineStep, dryRun, type PlanEntry, type Step } from '@ferry/core'
 import { amiQuery, resolveAmi } from './ami.js'
 import { createKeyPairInput, importKeyPairInput } from './key-pair.js'
 import { runInstancesInput } from './launch-input.js'
@@ -10,7 +10,7 @@ import { checkLaunchInput, type LaunchWebServerInput } from './launch-spec.js'
 import { launchWebServer, type LaunchWebServerOptions } from './launch.js'
 import { ec2Call } from './sdk.js'
 import { createSecurityGroupInput } from './security-group.js'
-import { dryRun, stepContext, stepEc2 } from './step-env.js'
+import { stepContext, stepEc2 } from './step-env.js'
 import { deleteResourcesWith } from './terminate.js'
 import type { WebServer } from './web-server.js'
 
@@ -155,15 +155,17 @@ export function launchWebServerStep(
       const network = await resolveNetwork(ctx, spec)
       const tags = { runId: env.runId, step: env.step }
       const name = keyPairName(spec, tags)
+      const check = (operation: string, call: () => Promise<unknown>) =>
+        dryRun(call, { operation, onEvent: ctx.emit })
       if ('create' in spec.keyPair)
-        await dryRun(() =>
+        await check('CreateKeyPair', () =>
           ec2Call(ctx, 'CreateKeyPair', (s, ec2) =>
             ec2.send(
               new s.CreateKeyPairCommand({ ...createKeyPairInput({ name }, tags), DryRun: true }),
             ),
           ),
         )
-      await dryRun(() =>
+      await check('CreateSecurityGroup', () =>
         ec2Call(ctx, 'CreateSecurityGroup', (s, ec2) =>
           ec2.send(
             new s.CreateSecurityGroupCommand({
@@ -190,7 +192,7 @@ export function launchWebServerStep(
         tags,
       )
       const { SecurityGroupIds: _group, KeyName: _key, ...rest } = input
-      await dryRun(() =>
+      await check('RunInstances', () =>
         ec2Call(ctx, 'RunInstances', (s, ec2) =>
           ec2.send(new s.RunInstancesCommand({ ...rest, DryRun: true })),
         ),

@@ -1,6 +1,6 @@
 // What the step factories share: the run's EC2 client, and DryRun permission checks.
 import type { EC2Client } from '@aws-sdk/client-ec2'
-import { awsClientConfig, AwsError, type StepEnv } from '@ferry/core'
+import { awsClientConfig, type StepEnv } from '@ferry/core'
 import { ec2Context, loadEc2Sdk, type Ec2Context } from './sdk.js'
 
 /**
@@ -26,19 +26,4 @@ export async function stepContext(env: StepEnv, region?: string): Promise<Ec2Con
     signal: env.signal,
     clock: env.clock,
   })
-}
-
-/**
- * Runs an EC2 call with DryRun: `DryRunOperation` means allowed; any other error (e.g.
- * UnauthorizedOperation) is thrown.
- * @example
- * await dryRun(() => ec2Call(ctx, 'RunInstances', (s, c) => c.send(new s.RunInstancesCommand({ ...input, DryRun: true }))))
- */
-export async function dryRun(call: () => Promise<unknown>): Promise<void> {
-  try {
-    await call()
-  } catch (error) {
-    if (AwsError.is(error) && error.awsCode === 'DryRunOperation') return
-    throw error
-  }
 }

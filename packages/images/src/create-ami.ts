@@ -9,7 +9,8 @@ import {
   type CreateAmiInput,
 } from './ami-input.js'
 import { clientIn, resolveRegion, sdk } from './clients.js'
-import { ec2Call, isAwsCode } from './ec2-call.js'
+import { isAwsCode } from '@ferry/core'
+import { ec2Call } from './ec2-call.js'
 import { defaultAmiName, imageFacts } from './image-facts.js'
 import { tagImageAndSnapshots } from './image-tags.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'

@@ -2,7 +2,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2'
 import { validate } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
-import { ec2Call, isAwsCode } from './ec2-call.js'
+import { isAwsCode } from '@ferry/core'
+import { ec2Call } from './ec2-call.js'
 import { imageFacts } from './image-facts.js'
 import type { ImagesOptions } from './options.js'
 

@@ -2,7 +2,8 @@
 import type { EC2Client, Snapshot } from '@aws-sdk/client-ec2'
 import { createEmitter, FerryError } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
-import { ec2Call, isAwsCode } from './ec2-call.js'
+import { isAwsCode } from '@ferry/core'
+import { ec2Call } from './ec2-call.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
 import {
   checkSnapshotInput,
