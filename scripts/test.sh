@@ -9,3 +9,4 @@ pnpm run lint
 pnpm run test
 pnpm run build
 pnpm run check:packages
+pnpm run check:docs

@@ -41,12 +41,13 @@ export async function onEachServer<T>(
   throw new FleetError({ what: options.what ?? 'A step', failures, results })
 }
 
-/** The servers a context holds: `servers` when present, else `[server]`. */
+/** The servers a context holds: `servers` when present, else `[server]`. @example serversOf(ctx).map((s) => s.instanceId) */
 export function serversOf(ctx: {
   server?: ServerRef
   servers?: readonly ServerRef[]
 }): readonly ServerRef[] {
-  if (ctx.servers?.length) return ctx.servers
+  // A plan's placeholder context is not an array: plan for the one `server` then.
+  if (Array.isArray(ctx.servers) && ctx.servers.length) return ctx.servers
   if (ctx.server) return [ctx.server]
   throw new FerryError(
     'PRECONDITION',

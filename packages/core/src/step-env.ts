@@ -69,7 +69,7 @@ export function stepEnv(shared: RunShared, step: string): StepEnv {
  * A StepEnv outside a pipeline run, to drive one step by hand (tests, tools): the same clients,
  * host pool, tokens and journal records a run gives. `close()` closes its SSH hosts.
  * @example
- * const env = createStepEnv({ runId: 'r1', step: 'openPorts', aws, resolveHost: lab.resolveHost })
+ * const env = createStepEnv({ runId: 'r1', step: 'openPorts', aws, resolveHost: () => sshTarget })
  * const out = await openPortsStep({}).run(ctx, env)
  * await env.close()
  */

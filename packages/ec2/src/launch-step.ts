@@ -30,7 +30,7 @@ export type LaunchStepOptions = { name?: string } & Pick<
  * A step that launches web servers (see launchWebServer). Undo terminates them and deletes
  * the security group, key pair and key files it created.
  * @example
- * pipeline({ region: 'ap-south-1' }).use(launchWebServerStep({ name: 'web', instanceType: 't3.micro' }))
+ * pipeline({ aws: { region: 'ap-south-1' } }).use(launchWebServerStep({ name: 'web', instanceType: 't3.micro' }))
  */
 export function launchWebServerStep(
   input: LaunchWebServerInput,

@@ -176,7 +176,22 @@ async function swap(
     // Put the old container back as it was.
     await d.remove(c.name)
     await d.run(dc.rename(d.bin, old, c.name))
-    if (wasRunning) await d.run(dc.start(d.bin, c.name))
+    if (wasRunning) {
+      await d.run(dc.start(d.bin, c.name))
+      // The error says the old container keeps serving: it is answering again before we return.
+      await healthy(x, { name: c.name, port: c.health.port, label: `${c.name} (restored)` }).catch(
+        (restoreError: unknown) => {
+          throw new ContainerError({
+            reason: 'unhealthy',
+            container: c.name,
+            host: d.host.name,
+            image: c.image,
+            message: `${(error as Error).message}\nThe previous container was started again but does not answer either: ${(restoreError as Error).message}`,
+            cause: error,
+          })
+        },
+      )
+    }
     throw error
   }
 }

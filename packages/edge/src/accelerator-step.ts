@@ -41,8 +41,8 @@ const GA = 'GlobalAccelerator'
  * `input.endpoints`. Undo deletes it (its static IPs are then lost). Input is checked when the
  * step is created.
  * @example
- * pipeline({ region: 'ap-south-1' })
- *   .use(launchWebServer({ instanceType: 't3.micro', keyName: 'web' }))
+ * pipeline({ aws: { region: 'ap-south-1' } })
+ *   .use(launchWebServerStep({ name: 'web', instanceType: 't3.micro' }))
  *   .use(createAcceleratorStep({ name: 'web', listeners: [{ ports: [80, 443] }] }))
  */
 export function createAcceleratorStep(

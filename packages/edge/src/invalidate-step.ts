@@ -14,7 +14,7 @@ export interface InvalidationOutput {
  * the same run reuses its invalidations and the next run invalidates again. Input is checked
  * when the step is created.
  * @example
- * pipeline({ region: 'eu-west-1' })
+ * pipeline({ aws: { region: 'eu-west-1' } })
  *   .use(invalidateStep({ distribution: 'www.example.com', paths: ['/*'], wait: true }))
  */
 export function invalidateStep(input: InvalidateInput): Step<object, InvalidationOutput> {
