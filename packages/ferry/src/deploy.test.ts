@@ -3,7 +3,10 @@ import { deploy } from './deploy.js'
 
 describe('deploy().plan()', () => {
   test('lists every step’s calls and commands, with placeholders for values of earlier steps, making none', () => {
-    const plan = deploy({ runId: 'plan-run', aws: { region: 'ap-south-1', endpoint: 'http://127.0.0.1:9' } })
+    const plan = deploy({
+      runId: 'plan-run',
+      aws: { region: 'ap-south-1', endpoint: 'http://127.0.0.1:9' },
+    })
       .launchWebServer({ name: 'web' })
       .openPorts()
       .runContainer({ name: 'api', image: 'acme/api:1', ports: { 8080: 80 } })
@@ -11,7 +14,14 @@ describe('deploy().plan()', () => {
       .snapshotVolume()
       .createAmi()
       .plan()
-    expect(plan.map((p) => p.step)).toEqual(['launchWebServer', 'openPorts', 'runContainer:api', 'configureReverseProxy', 'snapshotVolume', 'createAmi'])
+    expect(plan.map((p) => p.step)).toEqual([
+      'launchWebServer',
+      'openPorts',
+      'runContainer:api',
+      'configureReverseProxy',
+      'snapshotVolume',
+      'createAmi',
+    ])
     for (const p of plan) {
       expect(Array.isArray(p.entries), p.step).toBe(true)
       expect(p.entries.length, p.step).toBeGreaterThan(0)
