@@ -47,7 +47,8 @@ export function serversOf(ctx: {
   servers?: readonly ServerRef[]
 }): readonly ServerRef[] {
   // A plan's placeholder context is not an array: plan for the one `server` then.
-  if (ctx.servers && Array.isArray(ctx.servers as unknown) && ctx.servers.length) return ctx.servers
+  const servers: unknown = ctx.servers
+  if (ctx.servers && Array.isArray(servers) && ctx.servers.length) return ctx.servers
   if (ctx.server) return [ctx.server]
   throw new FerryError(
     'PRECONDITION',
