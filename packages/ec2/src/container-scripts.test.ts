@@ -1,7 +1,16 @@
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { render } from '@ferry/core'
-import { engineCommand, healthCommand, portsTakenCommand } from './container-scripts.js'
+import {
+  ENGINE_DID_NOT_START,
+  ENGINE_NO_SYSTEMD,
+  engineCommand,
+  healthCommand,
+  portsTakenCommand,
+} from './container-scripts.js'
 
 describe('container scripts', () => {
   it('pass their inputs as arguments, never inside the script text', () => {
@@ -31,6 +40,32 @@ describe('container scripts', () => {
       ['bash', healthCommand('docker', 'x', { kind: 'tcp', port: 1, timeoutSec: 1 })],
     ] as const)
       expect(() => execFileSync(shell, ['-n', '-c', String(argv[2])])).not.toThrow()
+  })
+
+  it('asks the engine `version` (not the slower `info`) whether it answers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-engine-'))
+    const fake = join(dir, 'docker')
+    // Answers `version` as told by $ANSWER; fails anything else, so a call to `info` would show.
+    writeFileSync(fake, '#!/bin/sh\n[ "$1" = version ] && exit "$ANSWER"\nexit 99\n', {
+      mode: 0o755,
+    })
+    // On a systemd machine the script would try `systemctl enable --now docker`: never for real.
+    writeFileSync(join(dir, 'systemctl'), '#!/bin/sh\nexit 1\n', { mode: 0o755 })
+    const status = (answer: string) => {
+      const argv = engineCommand(fake, { install: false }).map(String)
+      try {
+        execFileSync(argv[0]!, argv.slice(1), {
+          stdio: 'pipe',
+          env: { ...process.env, ANSWER: answer, PATH: `${dir}:${process.env.PATH}` },
+        })
+        return 0
+      } catch (e) {
+        return (e as { status: number }).status
+      }
+    }
+    expect(status('0')).toBe(0)
+    // No answer: it tries systemd (where there is one) and never reports success.
+    expect([ENGINE_NO_SYSTEMD, ENGINE_DID_NOT_START]).toContain(status('1'))
   })
 
   it('reports a missing engine CLI with its exit code when installing is not allowed', () => {

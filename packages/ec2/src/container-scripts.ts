@@ -13,6 +13,8 @@ export const ENGINE_NO_SYSTEMD = 12
 /** systemd started docker but it still does not answer. */
 export const ENGINE_DID_NOT_START = 13
 
+// "Does the engine answer" is asked with `version` (fails when docker's daemon is unreachable):
+// `info` also gathers storage and container statistics, ~0.3 s on the lab's podman vs ~0.03 s.
 const ENGINE_SCRIPT = `bin=$1; install=$2
 if ! command -v "$bin" >/dev/null 2>&1; then
   [ "$install" = 1 ] || exit ${ENGINE_MISSING}
@@ -22,9 +24,9 @@ if ! command -v "$bin" >/dev/null 2>&1; then
     { apt-get update -y && apt-get install -y --no-install-recommends docker.io; } >&2 || exit ${ENGINE_NO_INSTALLER}
   else exit ${ENGINE_NO_INSTALLER}; fi
 fi
-"$bin" info >/dev/null 2>&1 && exit 0
+"$bin" version >/dev/null 2>&1 && exit 0
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-  systemctl enable --now docker >&2 && "$bin" info >/dev/null 2>&1 && exit 0
+  systemctl enable --now docker >&2 && "$bin" version >/dev/null 2>&1 && exit 0
   exit ${ENGINE_DID_NOT_START}
 fi
 exit ${ENGINE_NO_SYSTEMD}`

@@ -106,7 +106,7 @@ export async function ensureEngine(
     reason: 'no-engine',
     container: o.container,
     host: d.host.name,
-    message: `No container engine on ${d.host.name}: ${why[r.exitCode] ?? `${d.bin} info failed (exit ${r.exitCode}): ${r.stderr.trim()}`}.`,
+    message: `No container engine on ${d.host.name}: ${why[r.exitCode] ?? `${d.bin} version failed (exit ${r.exitCode}): ${r.stderr.trim()}`}.`,
   })
 }
 

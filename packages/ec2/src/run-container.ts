@@ -67,8 +67,7 @@ export async function runContainer(
   const emit = createEmitter(options.onEvent)
   const envDir = checkEnvDir(options.envDir ?? '/run/ferry')
   await ensureEngine(d, { install: options.installEngine ?? d.bin === 'docker', container: c.name })
-  await recoverInterruptedSwap(d, c.name)
-  const existing = await d.state(c.name)
+  const existing = await recoverInterruptedSwap(d, c.name)
   await ensureImage(d, c)
   await assertPortsFree(d, c, existing ? await d.ports(c.name) : [])
   const envFile = c.env.length
@@ -225,12 +224,20 @@ async function healthy(
   })
 }
 
-/** A swap cut short (the old container renamed, the new one not started) is undone first. */
-async function recoverInterruptedSwap(d: DockerCli, name: string): Promise<void> {
+/**
+ * A swap cut short (the old container renamed, the new one not started) is undone first.
+ * Returns the container's state after that (one inspect when it exists, as before the swap).
+ */
+async function recoverInterruptedSwap(
+  d: DockerCli,
+  name: string,
+): Promise<{ status: string; id: string } | undefined> {
   const old = `${name}-ferry-old`
-  if ((await d.state(name)) || !(await d.state(old))) return
+  const current = await d.state(name)
+  if (current || !(await d.state(old))) return current
   await d.run(dc.rename(d.bin, old, name))
   await d.run(dc.start(d.bin, name), { check: false })
+  return d.state(name)
 }
 
 function scrub(text: string, secrets: readonly string[]): string {
