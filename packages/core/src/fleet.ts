@@ -46,7 +46,8 @@ export function serversOf(ctx: {
   server?: ServerRef
   servers?: readonly ServerRef[]
 }): readonly ServerRef[] {
-  if (ctx.servers?.length) return ctx.servers
+  // Array.isArray: in a plan, ctx is a placeholder proxy whose `servers.length` is truthy too.
+  if (Array.isArray(ctx.servers) && ctx.servers.length) return ctx.servers as readonly ServerRef[]
   if (ctx.server) return [ctx.server]
   throw new FerryError(
     'PRECONDITION',
