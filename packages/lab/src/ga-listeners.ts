@@ -104,6 +104,7 @@ export function listenerHandlers(ctx: GaContext): Record<string, GaHandler> {
             listenerArn: l.arn,
             region: input.EndpointGroupRegion!,
             endpoints,
+            trafficDialPercentage: input.TrafficDialPercentage ?? 100,
           }
           groups.set(g.arn, g)
           ctx.change(ctx.acc(l.acceleratorArn))

@@ -35,6 +35,8 @@ export interface LabEndpointGroup {
   listenerArn: string
   region: string
   endpoints: Sdk.EndpointConfiguration[]
+  /** The share of the listener's traffic sent to this region (default 100). */
+  trafficDialPercentage: number
 }
 
 /** Everything the lab's Global Accelerator holds; tests may read and change it directly. */
@@ -165,6 +167,7 @@ export function groupView(g: LabEndpointGroup): Sdk.EndpointGroup {
   return {
     EndpointGroupArn: g.arn,
     EndpointGroupRegion: g.region,
+    TrafficDialPercentage: g.trafficDialPercentage,
     EndpointDescriptions: g.endpoints.map((e) => ({
       EndpointId: e.EndpointId,
       Weight: e.Weight ?? 128,

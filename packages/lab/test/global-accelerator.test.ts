@@ -107,6 +107,7 @@ describe('createLabGlobalAccelerator', () => {
         ListenerArn: Listener!.ListenerArn,
         EndpointGroupRegion: 'eu-west-1',
         EndpointConfigurations: [{ EndpointId: 'i-0123456789abcdef0', Weight: 200 }],
+        TrafficDialPercentage: 50,
         IdempotencyToken: 'g-1',
       }),
     )
@@ -116,6 +117,7 @@ describe('createLabGlobalAccelerator', () => {
         .EndpointGroup,
     ).toMatchObject({
       EndpointGroupRegion: 'eu-west-1',
+      TrafficDialPercentage: 50,
       EndpointDescriptions: [{ EndpointId: 'i-0123456789abcdef0', Weight: 200 }],
     })
 
