@@ -84,33 +84,27 @@ export function printLeft(s: FullStack, left: RunInventory, hostLeft: string[]):
   )
 }
 
-/** One row per region (ids, or a count when there are many), then the accelerators and the total. */
+/** One row per kind of resource, one column per region; then the accelerators and the total. */
 export function inventoryTable(inv: RunInventory): string {
-  const cell = (ids: string[]) =>
-    ids.length === 0 ? '-' : ids.length <= 2 ? ids.join(' ') : `${ids.length} (${ids[0]}, …)`
-  const rows = Object.entries(inv.regions).map(([region, r]) => [
-    region,
-    cell(r.instances),
-    cell(r.securityGroups),
-    cell(r.keyPairs),
-    cell(r.images),
-    cell(r.snapshots),
-    cell(r.volumes),
+  const regions = Object.keys(inv.regions)
+  const kinds = [
+    ['instances', 'instances'],
+    ['security groups', 'securityGroups'],
+    ['key pairs', 'keyPairs'],
+    ['AMIs', 'images'],
+    ['snapshots', 'snapshots'],
+    ['volumes', 'volumes'],
+  ] as const
+  const cell = (ids: string[]) => (ids.length === 0 ? '-' : ids.join(' '))
+  const rows = kinds.map(([label, key]) => [
+    label,
+    ...regions.map((r) => cell(inv.regions[r]![key])),
   ])
-  rows.push([
-    'us-west-2 (GA)',
-    `accelerators: ${cell(inv.accelerators.map(short))}`,
-    '',
-    '',
-    '',
-    '',
-    '',
-  ])
-  rows.push(['total', String(inv.total), '', '', '', '', ''])
-  return table(
-    ['region', 'instances', 'security groups', 'key pairs', 'AMIs', 'snapshots', 'volumes'],
-    rows,
-  )
+  return [
+    table(['resource', ...regions], rows),
+    `accelerators (Global Accelerator, us-west-2): ${cell(inv.accelerators.map(short))}`,
+    `total: ${inv.total}`,
+  ].join('\n')
 }
 
 const short = (arn: string) => `…${arn.slice(-12)}`
