@@ -75,7 +75,7 @@ async function main(lab: Lab): Promise<void> {
     `${docker} run -d --name ${name} -e MESSAGE=${q(`hello from ${instanceId}`)} -p ${port}:80 ${lab.docker.images.httpd}`,
   )
   console.log(
-    `container ${name} on 127.0.0.1:${port} says: ${(await fetchText(port, 'localhost')).trim()}`,
+    `container ${name} on 127.0.0.1:${port} says: ${(await retry(() => fetchText(port, 'localhost'))).trim()}`,
   )
 
   const domain = `${name}.example.test`
@@ -129,6 +129,18 @@ async function main(lab: Lab): Promise<void> {
     ssh.dispose()
     ec2.destroy()
     console.log('removed the site, the container and the instance')
+  }
+}
+
+/** `docker run -d` returns before the server in the container listens: try for up to 5 s. */
+async function retry<T>(fn: () => Promise<T>, until = Date.now() + 5000): Promise<T> {
+  for (;;) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (Date.now() > until) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The lab end to end: install what is missing, start the lab, make one round trip through every
-# component (EC2 call to moto, SSH to sshd, a container behind nginx, a pebble certificate),
-# then stop the lab, also when the round trip fails.
+# The demo: install what is missing, start the lab, make one round trip through every lab server,
+# then run the whole seed flow (examples/full-stack.ts: launch → ports → containers → nginx →
+# certificate → AMI copied and shared → CloudFront invalidation → Global Accelerator → teardown),
+# and stop the lab, also when something fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,4 +13,10 @@ lab() { node packages/lab/bin/ferry-lab.mjs "$@" --dir "$dir"; }
 lab down >/dev/null
 trap 'lab down' EXIT
 lab up
-FERRY_LAB_STATE="$dir/state.json" pnpm exec tsx --conditions=@ferry/source examples/lab-roundtrip.ts
+export FERRY_LAB_STATE="$dir/state.json"
+run() { pnpm exec tsx --conditions=@ferry/source "$@"; }
+
+printf '\n### examples/lab-roundtrip.ts: one round trip through every lab server\n'
+run examples/lab-roundtrip.ts
+printf '\n### examples/full-stack.ts: the whole deploy, then teardown\n'
+run examples/full-stack.ts

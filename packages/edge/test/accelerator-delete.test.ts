@@ -1,4 +1,5 @@
-// Deleting, listing and tearing down accelerators against the state-machine fake (ga-fake.ts).
+// Deleting, listing and tearing down accelerators against the lab's state-machine stand-in
+// (via ga-fake.ts).
 import {
   DeleteAcceleratorCommand,
   DeleteListenerCommand,
@@ -14,6 +15,7 @@ import {
   listAccelerators,
   type CreateAcceleratorInput,
 } from '../src/index.js'
+import type { LabGlobalAccelerator } from '@ferry/lab'
 import { fakeClock, fakeGlobalAccelerator } from './ga-fake.js'
 
 const aws = { region: 'eu-central-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }
@@ -26,9 +28,9 @@ const input: CreateAcceleratorInput = {
   ],
 }
 
-let ga: ReturnType<typeof fakeGlobalAccelerator>
-beforeEach(() => {
-  ga = fakeGlobalAccelerator({ describesUntilDeployed: 2 })
+let ga: LabGlobalAccelerator
+beforeEach(async () => {
+  ga = await fakeGlobalAccelerator({ describesUntilDeployed: 2 })
 })
 afterEach(() => ga.restore())
 

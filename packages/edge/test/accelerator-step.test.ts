@@ -9,6 +9,7 @@ import {
   type AcceleratorOutput,
   type InvalidationOutput,
 } from '../src/index.js'
+import type { LabGlobalAccelerator } from '@ferry/lab'
 import { fakeClock, fakeGlobalAccelerator } from './ga-fake.js'
 import { testEnv } from './step-env.js'
 
@@ -23,9 +24,9 @@ const web1 = server('web-1', 'i-0123456789abcdef0', 'ap-south-1')
 const web2 = server('web-2', 'i-0123456789abcdef1', 'eu-west-1')
 const aws = { region: 'ap-south-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }
 
-let ga: ReturnType<typeof fakeGlobalAccelerator>
-beforeEach(() => {
-  ga = fakeGlobalAccelerator({ describesUntilDeployed: 2 })
+let ga: LabGlobalAccelerator
+beforeEach(async () => {
+  ga = await fakeGlobalAccelerator({ describesUntilDeployed: 2 })
 })
 afterEach(() => ga.restore())
 

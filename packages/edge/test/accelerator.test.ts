@@ -1,9 +1,10 @@
-// Global Accelerator against the state-machine fake (ga-fake.ts): request shapes, us-west-2 for
-// every call, the wait until DEPLOYED, idempotent re-runs, failures that clean up.
+// Global Accelerator against the lab's state-machine stand-in (via ga-fake.ts): request shapes,
+// us-west-2 for every call, the wait until DEPLOYED, idempotent re-runs, failures that clean up.
 import { GlobalAcceleratorClient, LimitExceededException } from '@aws-sdk/client-global-accelerator'
 import { AwsError, idempotencyToken, TimeoutError, type FerryEvent } from '@ferry/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAccelerator, deleteAccelerator, type CreateAcceleratorInput } from '../src/index.js'
+import type { LabGlobalAccelerator } from '@ferry/lab'
 import { fakeClock, fakeGlobalAccelerator } from './ga-fake.js'
 
 // The deploy's region is ap-south-1; Global Accelerator must still be called in us-west-2.
@@ -12,9 +13,9 @@ const I1 = 'i-0123456789abcdef0'
 const I2 = 'i-0123456789abcdef1'
 const I3 = 'i-0123456789abcdef2'
 
-let ga: ReturnType<typeof fakeGlobalAccelerator>
-beforeEach(() => {
-  ga = fakeGlobalAccelerator({ describesUntilDeployed: 3 })
+let ga: LabGlobalAccelerator
+beforeEach(async () => {
+  ga = await fakeGlobalAccelerator({ describesUntilDeployed: 3 })
 })
 afterEach(() => ga.restore())
 
@@ -199,7 +200,7 @@ describe('createAccelerator (Global Accelerator, mocked)', () => {
 
   it('a wait that runs out leaves the accelerator, throws TimeoutError and says how to remove it', async () => {
     ga.restore()
-    ga = fakeGlobalAccelerator({ describesUntilDeployed: 1_000_000 })
+    ga = await fakeGlobalAccelerator({ describesUntilDeployed: 1_000_000 })
     const events: FerryEvent[] = []
     const error = await createAccelerator(
       { ...input, maxWaitTime: 60_000 },

@@ -11,7 +11,14 @@ import { clientIn, resolveRegion, sdk } from './clients.js'
 import { createAmi } from './create-ami.js'
 import { deleteAmi } from './delete-ami.js'
 import { dryRun } from './ec2-call.js'
-import { realOr, stepOptions, type AmiRef, type ServerLike, type SnapshotRef } from './step-env.js'
+import {
+  knownRegion,
+  realOr,
+  stepOptions,
+  type AmiRef,
+  type ServerLike,
+  type SnapshotRef,
+} from './step-env.js'
 import { resourceTags } from './tags.js'
 
 type Common = { stepName?: string; maxWaitTime?: number }
@@ -99,7 +106,7 @@ export function createAmiStep(
     async preflight(ctx, env) {
       const o = stepOptions(env)
       const r = request(ctx)
-      const client = await clientIn(await resolveRegion(r.region, o), o)
+      const client = await clientIn(await resolveRegion(knownRegion(r.region), o), o)
       const { CreateImageCommand, RegisterImageCommand } = await sdk()
       const tags = resourceTags({ runId: env.runId, step: env.step })
       if ('instanceId' in r) {

@@ -9,7 +9,7 @@ import {
   type SnapshotVolumeInput,
 } from './snapshot-input.js'
 import { snapshotVolume } from './snapshot-volume.js'
-import { realOr, stepOptions, type ServerLike, type SnapshotRef } from './step-env.js'
+import { knownRegion, realOr, stepOptions, type ServerLike, type SnapshotRef } from './step-env.js'
 
 /** Settings of a snapshot step; without `volumeId` it snapshots `ctx.server`'s `device`. */
 export type SnapshotStepInput = Omit<SnapshotVolumeInput, 'instanceId'> & {
@@ -92,7 +92,7 @@ export function snapshotVolumeStep(
     async preflight(ctx, env) {
       const o = stepOptions(env)
       const r = request(ctx)
-      const client = await clientIn(await resolveRegion(r.region, o), o)
+      const client = await clientIn(await resolveRegion(knownRegion(r.region), o), o)
       const { CreateSnapshotCommand, DescribeInstancesCommand } = await sdk()
       if (!r.volumeId) {
         const instanceId = realOr(r.instanceId, validate.instanceId, 'i-00000000000000000')

@@ -1,5 +1,5 @@
 // Glue between a pipeline's StepEnv and the plain functions' options.
-import { awsClientConfig, type StepEnv } from '@ferry/core'
+import { awsClientConfig, isPlaceholder, type StepEnv } from '@ferry/core'
 import { sdk } from './clients.js'
 import type { ImagesOptions } from './options.js'
 
@@ -57,4 +57,14 @@ export function realOr(value: unknown, check: (v: unknown) => string, fallback: 
   } catch {
     return fallback
   }
+}
+
+/**
+ * The region, unless it is still a plan placeholder (`{{server.region}}` in a pipeline's
+ * preflight, before the server exists): then undefined, so the run's region is used.
+ * @example
+ * await resolveRegion(knownRegion(r.region), options)
+ */
+export function knownRegion(region: string | undefined): string | undefined {
+  return region === undefined || isPlaceholder(region) ? undefined : region
 }

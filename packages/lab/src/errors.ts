@@ -1,5 +1,6 @@
 /** The parts of the lab that can fail to start or stop. */
-export type LabComponent = 'lab' | 'moto' | 'sshd' | 'nginx' | 'challtestsrv' | 'pebble' | 'podman'
+export type LabComponent =
+  'lab' | 'moto' | 'sshd' | 'nginx' | 'challtestsrv' | 'pebble' | 'podman' | 'global-accelerator'
 
 const BRAND = Symbol.for('ferry:lab-error')
 

@@ -11,6 +11,18 @@ export { isRunning, type LabProcess } from './proc'
 export { readLabState, type LabState } from './state'
 export { sshFingerprint, knownHostsLine } from './ssh-keys'
 export { HTTPD_IMAGE } from './httpd-image'
+export {
+  createLabGlobalAccelerator,
+  type LabGlobalAccelerator,
+  type LabGlobalAcceleratorOptions,
+  type LabGaCall,
+} from './global-accelerator'
+export type {
+  GaState as LabGaState,
+  LabAccelerator,
+  LabListener,
+  LabEndpointGroup,
+} from './ga-state'
 export type {
   Lab,
   LabInfo,
