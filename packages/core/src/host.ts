@@ -138,11 +138,21 @@ export class SshHost implements Host {
   ): Promise<void> {
     const bytes = Buffer.from(Secret.is(data) ? data.reveal() : data)
     const command = writeFileCommand(path, bytes, options)
-    await this.run(command, {
-      stdin: Secret.is(data) ? new Secret(bytes.toString()) : bytes,
-      quiet: true,
-      signal: options.signal,
-    })
+    const stdin = Secret.is(data) ? new Secret(bytes.toString()) : bytes
+    try {
+      await this.run(command, { stdin, quiet: true, signal: options.signal })
+    } catch (error) {
+      // The command is a whole shell script; name what it did instead.
+      if (!CommandError.is(error)) throw error
+      const what = `write ${path}${options.sudo ? ' (sudo)' : ''}`
+      throw new CommandError({
+        host: error.host,
+        command: what,
+        exitCode: error.exitCode,
+        stderr: error.stderrTail,
+        cause: error,
+      })
+    }
   }
 
   async readFile(path: string, options: { sudo?: boolean } = {}): Promise<Buffer> {

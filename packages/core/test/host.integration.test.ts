@@ -46,6 +46,14 @@ describe('SshHost against the lab sshd', () => {
     await expect(host.readFile(path)).rejects.toSatisfy(
       (e) => CommandError.is(e) && e.exitCode === 1,
     )
+    // A failed write names the file, not the shell script that writes it.
+    const missing = `${dir}/no-such-dir/x.conf`
+    await expect(host.writeFile(missing, 'x', { sudo: true })).rejects.toSatisfy(
+      (e) =>
+        CommandError.is(e) &&
+        e.command === `write ${missing} (sudo)` &&
+        !e.message.includes('sha256sum'),
+    )
     // A rewrite without mode/owner keeps the existing ones.
     await host.writeFile(path, 'rotated\n', { sudo: true })
     expect((await host.run(cmd('stat', '-c', '%a %U', path), { sudo: true })).stdout.trim()).toBe(
