@@ -1,7 +1,7 @@
 // Runs one piece of host work on every server of a fleet with bounded concurrency.
 import { FerryError, FleetError } from './errors.js'
 import type { Host } from './host.js'
-import type { ServerRef } from './server.js'
+import { serverLabel, type ServerRef } from './server.js'
 
 /**
  * Runs `fn` on each server, at most `concurrency` at a time. When some fail, throws a
@@ -32,8 +32,7 @@ export async function onEachServer<T>(
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, servers.length) }, worker))
-  const label = (i: number) =>
-    servers[i]?.name ?? servers[i]?.instanceId ?? servers[i]?.publicIp ?? `server ${i}`
+  const label = (i: number) => serverLabel(servers[i]!, `server ${i}`)
   const failures = settled.flatMap((s, i) => (s.ok ? [] : [{ host: label(i), error: s.error }]))
   if (failures.length === 0) return settled.map((s) => (s as { value: T }).value)
   if (servers.length === 1) throw failures[0]!.error

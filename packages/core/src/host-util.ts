@@ -17,7 +17,11 @@ export class LineSplitter {
   }
 }
 
-/** Replaces every occurrence of a secret's value in text with [REDACTED]. */
+/**
+ * Replaces every occurrence of a secret's value (4+ characters) in text with [REDACTED].
+ * @example
+ * scrub(stderrTail, [token.reveal()])
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join(REDACTED)

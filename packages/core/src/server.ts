@@ -29,6 +29,22 @@ export interface ServerRef {
 export type ResolveHost = (server: ServerRef) => SshTarget | Promise<SshTarget>
 
 /**
+ * A server's name for events, errors and journal keys (plan placeholders pass through).
+ * @example
+ * serverLabel(server) // 'web-1', else its instance id or address
+ */
+export function serverLabel(server: ServerRef, fallback = 'server'): string {
+  return String(
+    server.name ??
+      server.instanceId ??
+      server.publicIp ??
+      server.publicDns ??
+      server.privateIp ??
+      fallback,
+  )
+}
+
+/**
  * The SSH target of a server: its public IP (else public DNS, else private IP) on port 22.
  * @example
  * createSshHost(sshTargetOf(server))

@@ -6,7 +6,15 @@
 //      if the new one fails now, it is removed and the old one renamed back and started.
 // The only downtime is the swap (stop → start → first healthy answer).
 import { randomBytes } from 'node:crypto'
-import { cmd, createEmitter, Secret, ValidationError, type EventSink, type Host } from '@ferry/core'
+import {
+  cmd,
+  createEmitter,
+  scrub,
+  Secret,
+  ValidationError,
+  type EventSink,
+  type Host,
+} from '@ferry/core'
 import { ContainerError } from './container-error.js'
 import { healthCommand, HEALTH_STOPPED } from './container-scripts.js'
 import { checkContainer, type CheckedContainer, type ContainerSpec } from './container-spec.js'
@@ -238,12 +246,6 @@ async function recoverInterruptedSwap(
   await d.run(dc.rename(d.bin, old, name))
   await d.run(dc.start(d.bin, name), { check: false })
   return d.state(name)
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]')
-  return out
 }
 
 function checkEnvDir(dir: string): string {

@@ -5,6 +5,7 @@ import {
   onEachServer,
   render,
   serversOf,
+  serverLabel,
   sudo,
   type PlanEntry,
   type ServerRef,
@@ -110,7 +111,5 @@ export function configureReverseProxyStep(
   })
 }
 
-/** A server's name in events, journal keys and plans (placeholders pass through). */
-export function label(server: ServerRef): string {
-  return String(server.name ?? server.instanceId ?? server.publicIp ?? server.publicDns ?? 'server')
-}
+/** A server's name in events, journal keys and plans (core's serverLabel). */
+export const label = (server: ServerRef): string => serverLabel(server)
