@@ -70,37 +70,20 @@ function scanOnce(
   return new Promise((resolve, reject) => {
     const client = new Client()
     let key: Buffer | undefined
-    const done = () => {
+    // Whatever ends the handshake first: the key was seen (resolve) or it was not (reject).
+    const done = (why: string, cause?: Error) => {
       client.removeAllListeners()
       client.on('error', () => undefined)
       client.end()
-      if (key) resolve({ blob: key, fingerprint: fingerprint(key) })
+      if (key) return resolve({ blob: key, fingerprint: fingerprint(key) })
+      reject(new ConnectionError({ host, port, retryable: true, message: why, cause }))
     }
-    client.on('error', (error: Error) => {
-      done()
-      if (!key)
-        reject(
-          new ConnectionError({
-            host,
-            port,
-            retryable: true,
-            message: `Cannot read the SSH host key of ${host}:${port}: ${error.message}`,
-            cause: error,
-          }),
-        )
-    })
-    client.on('close', () => {
-      done()
-      if (!key)
-        reject(
-          new ConnectionError({
-            host,
-            port,
-            retryable: true,
-            message: `${host}:${port} closed the connection before presenting a host key.`,
-          }),
-        )
-    })
+    client.on('error', (error: Error) =>
+      done(`Cannot read the SSH host key of ${host}:${port}: ${error.message}`, error),
+    )
+    client.on('close', () =>
+      done(`${host}:${port} closed the connection before presenting a host key.`),
+    )
     client.connect({
       host,
       port,

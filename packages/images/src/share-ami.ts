@@ -34,10 +34,7 @@ export async function shareAmi(
   input: ShareAmiInput,
   options: ImagesOptions = {},
 ): Promise<ShareAmiResult> {
-  const who = checkShareInput(input)
-  const region = await resolveRegion(input.region, options)
-  const client = await clientIn(region, options)
-  const facts = await describeImage(client, input.imageId, options)
+  const { who, region, client, facts } = await shareTarget(input, options)
   checkPublicAllowed(facts, who.public)
   if (facts.encrypted && who.accountIds.length)
     createEmitter(options.onEvent)({
@@ -97,10 +94,7 @@ export async function unshareAmi(
   input: ShareAmiInput,
   options: ImagesOptions = {},
 ): Promise<ShareAmiResult> {
-  const who = checkShareInput(input)
-  const region = await resolveRegion(input.region, options)
-  const client = await clientIn(region, options)
-  const facts = await describeImage(client, input.imageId, options)
+  const { who, region, client, facts } = await shareTarget(input, options)
   const { ModifyImageAttributeCommand, ModifySnapshotAttributeCommand } = await sdk()
   await ec2Call('ModifyImageAttribute', options, (abortSignal) =>
     client.send(
@@ -119,6 +113,14 @@ export async function unshareAmi(
     ...who,
     snapshotIds: who.accountIds.length ? snapshotIds : [],
   }
+}
+
+// Both directions start the same way: checked input (no call before it), region, client, image.
+async function shareTarget(input: ShareAmiInput, options: ImagesOptions) {
+  const who = checkShareInput(input)
+  const region = await resolveRegion(input.region, options)
+  const client = await clientIn(region, options)
+  return { who, region, client, facts: await describeImage(client, input.imageId, options) }
 }
 
 async function describeImage(
