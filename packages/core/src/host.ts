@@ -6,9 +6,15 @@ import type { ClientChannel } from 'ssh2'
 import { CommandError, ConnectionError, TimeoutError, type FerryError } from './errors.js'
 import { createEmitter, type EventSink } from './events.js'
 import { fingerprint, verifyHostKey, type HostKeyPolicy } from './host-key.js'
-import { remotePath, writeFileCommand, type WriteFileOptions } from './remote-file.js'
+import {
+  remotePath,
+  writeFileCommand,
+  writeFilesCommand,
+  type BatchFile,
+  type WriteFileOptions,
+} from './remote-file.js'
 import { reveal, Secret } from './secret.js'
-import { cmd, render, sudo as withSudo, type Command } from './shell.js'
+import { cmd, render, sudo as withSudo, type Arg, type Command } from './shell.js'
 import { aborted, retry, systemClock, type Clock, type RetryPolicy } from './wait.js'
 import { connectionError, LineSplitter, scrub } from './host-util.js'
 
@@ -55,6 +61,11 @@ export interface Host {
     path: string,
     data: string | Buffer | Secret,
     options?: WriteFileOptions & { signal?: AbortSignal },
+  ): Promise<void>
+  /** Writes several files in one command: all are uploaded and checked before any is replaced. */
+  writeFiles(
+    files: readonly BatchFile[],
+    options?: { sudo?: boolean; signal?: AbortSignal },
   ): Promise<void>
   readFile(path: string, options?: { sudo?: boolean }): Promise<Buffer>
   exists(path: string, options?: { sudo?: boolean }): Promise<boolean>
@@ -136,18 +147,33 @@ export class SshHost implements Host {
     data: string | Buffer | Secret,
     options: WriteFileOptions & { signal?: AbortSignal } = {},
   ): Promise<void> {
+    if (options.atomic !== false) return this.writeFiles([{ ...options, path, data }], options)
     const bytes = Buffer.from(Secret.is(data) ? data.reveal() : data)
-    const command = writeFileCommand(path, bytes, options)
     const stdin = Secret.is(data) ? new Secret(bytes.toString()) : bytes
+    await this.#write(writeFileCommand(path, bytes, options), { stdin, paths: [path], ...options })
+  }
+
+  async writeFiles(
+    files: readonly BatchFile[],
+    options: { sudo?: boolean; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    if (files.length === 0) return
+    const { argv, stdin } = writeFilesCommand(files, options)
+    await this.#write(argv, { stdin, paths: files.map((f) => f.path), ...options })
+  }
+
+  async #write(
+    argv: Arg[],
+    o: { stdin: Buffer | Secret; paths: string[]; sudo?: boolean; signal?: AbortSignal },
+  ): Promise<void> {
     try {
-      await this.run(command, { stdin, quiet: true, signal: options.signal })
+      await this.run(argv, { stdin: o.stdin, quiet: true, signal: o.signal })
     } catch (error) {
       // The command is a whole shell script; name what it did instead.
       if (!CommandError.is(error)) throw error
-      const what = `write ${path}${options.sudo ? ' (sudo)' : ''}`
       throw new CommandError({
         host: error.host,
-        command: what,
+        command: `write ${o.paths.join(', ')}${o.sudo ? ' (sudo)' : ''}`,
         exitCode: error.exitCode,
         stderr: error.stderrTail,
         cause: error,

@@ -61,6 +61,23 @@ describe('SshHost against the lab sshd', () => {
     )
   })
 
+  test('writes several files in one command, the secret one never in an event', async () => {
+    const events: unknown[] = []
+    const h = createSshHost(target(), { onEvent: (e) => events.push(e) })
+    const files = [`${dir}/batch/cert.pem`, `${dir}/batch/key.pem`]
+    await h.writeFiles(
+      [
+        { path: files[0]!, data: 'CERT\n', mode: 0o644, mkdirs: true },
+        { path: files[1]!, data: new Secret('BATCH KEY\n'), mode: 0o600 },
+      ],
+      { sudo: true },
+    )
+    const stat = await h.run(cmd('stat', '-c', '%a %U %s', files), { sudo: true })
+    expect(stat.stdout.trim().split('\n')).toEqual(['644 root 5', '600 root 10'])
+    expect(JSON.stringify(events)).not.toContain('BATCH KEY')
+    await h.close()
+  })
+
   test('streams output lines as events and redacts secrets in events and errors', async () => {
     const events: FerryEvent[] = []
     const h = createSshHost(target(), { onEvent: (e) => events.push(e) })

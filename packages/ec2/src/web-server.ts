@@ -2,6 +2,7 @@
 // plus a Host that connects on first use.
 import type { Instance } from '@aws-sdk/client-ec2'
 import type {
+  BatchFile,
   Command,
   Host,
   RunOptions,
@@ -114,6 +115,12 @@ class LazyHost implements Host {
     options?: WriteFileOptions & { signal?: AbortSignal },
   ): Promise<void> {
     return (await this.#get()).writeFile(path, data, options)
+  }
+  async writeFiles(
+    files: readonly BatchFile[],
+    options?: { sudo?: boolean; signal?: AbortSignal },
+  ): Promise<void> {
+    return (await this.#get()).writeFiles(files, options)
   }
   async readFile(path: string, options?: { sudo?: boolean }): Promise<Buffer> {
     return (await this.#get()).readFile(path, options)

@@ -72,6 +72,7 @@ export const noCallHost: Host = {
   name: 'no-call',
   run: () => Promise.reject(new Error('a remote command was run')),
   writeFile: () => Promise.reject(new Error('a remote file was written')),
+  writeFiles: () => Promise.reject(new Error('remote files were written')),
   readFile: () => Promise.reject(new Error('a remote file was read')),
   exists: () => Promise.reject(new Error('a remote path was checked')),
   close: () => Promise.resolve(),

@@ -18,6 +18,7 @@ function untouchableHost(): Host & { calls: string[] } {
     calls,
     run: refuse('run'),
     writeFile: refuse('writeFile'),
+    writeFiles: refuse('writeFiles'),
     readFile: refuse('readFile'),
     exists: refuse('exists'),
     close: () => Promise.resolve(),
