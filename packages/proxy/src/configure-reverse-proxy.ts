@@ -1,18 +1,15 @@
 // configureReverseProxy: validate → render the site → compare with the host → write, nginx -t,
 // reload (or restore the previous files when nginx refuses). Same routes twice: no write, no reload.
 import { createEmitter, type EventSink, type Host } from '@ferry/core'
-import { detectLayout, ensureNginx } from './ensure-nginx.js'
-import { nginxCommands } from './nginx-commands.js'
 import {
   nginxSettings,
-  sitePaths,
   type NginxOptions,
   type NginxSettings,
   type SitePaths,
 } from './nginx-options.js'
 import { proxyLimits, proxySites, type ProxySite, type RoutesInput } from './routes.js'
 import { renderSiteConfig } from './site-config.js'
-import { ownSpec, readSiteState, sameState, writeSiteState, type SiteState } from './site-files.js'
+import { openSite, ownSpec, sameState, writeSiteState, type SiteState } from './site-files.js'
 import { siteName, type SiteSpec } from './site-spec.js'
 
 /** What to route, and where nginx lives. */
@@ -87,10 +84,7 @@ export async function applyReverseProxy(
 ): Promise<{ result: ReverseProxyResult; previous: SiteState; paths: SitePaths }> {
   const { nginx, signal } = { ...plan, signal: options.signal }
   const emit = createEmitter(options.onEvent)
-  await ensureNginx(host, nginx, { emit, signal })
-  const paths = sitePaths(nginx, await detectLayout(host, nginx, signal), plan.name)
-  await host.run(nginxCommands.prepareWebroot(nginx), { sudo: nginx.sudo, signal })
-  const current = await readSiteState(host, paths, nginx)
+  const { paths, current } = await openSite(host, nginx, { site: plan.name, emit, signal })
   // Keep certificates already installed for names that are still routed.
   const names = new Set(plan.spec.sites.map((s) => s.serverName))
   const certificates = (ownSpec(current, paths)?.certificates ?? []).filter((c) =>

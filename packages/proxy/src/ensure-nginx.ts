@@ -1,9 +1,8 @@
-// Makes sure nginx is on the host (installing it with the host's package manager when allowed)
-// and finds out which layout its distro uses.
+// Makes sure nginx is on the host, installing it with the host's package manager when allowed.
 import type { EventSink, Host } from '@ferry/core'
 import { NginxError } from './errors.js'
 import { nginxCommands } from './nginx-commands.js'
-import type { NginxLayout, NginxSettings } from './nginx-options.js'
+import type { NginxSettings } from './nginx-options.js'
 
 /**
  * Installs nginx when it is missing; returns true when it installed it.
@@ -42,19 +41,4 @@ export async function ensureNginx(
       restored: false,
     })
   return true
-}
-
-/**
- * The layout to use: the configured one, else what the host has.
- * @example
- * const layout = await detectLayout(host, settings) // 'sites' on Debian and Ubuntu
- */
-export async function detectLayout(
-  host: Host,
-  nginx: NginxSettings,
-  signal?: AbortSignal,
-): Promise<NginxLayout> {
-  if (nginx.layout) return nginx.layout
-  const out = await host.run(nginxCommands.detectLayout(nginx), { quiet: true, signal })
-  return out.stdout.trim() === 'sites' ? 'sites' : 'conf.d'
 }

@@ -14,13 +14,10 @@ import {
   type CertificatePlan,
 } from './certificate-plan.js'
 import { challengeFiles } from './challenge-files.js'
-import { detectLayout, ensureNginx } from './ensure-nginx.js'
-import { nginxCommands } from './nginx-commands.js'
-import { sitePaths } from './nginx-options.js'
 import { checkDns, probeHttp } from './preflight.js'
 import { proxyLimits } from './routes.js'
 import { renderSiteConfig } from './site-config.js'
-import { ownSpec, readSiteState, siteChanges, writeSiteState } from './site-files.js'
+import { openSite, ownSpec, siteChanges, writeSiteState } from './site-files.js'
 import { withCertificate, type SiteSpec } from './site-spec.js'
 
 /** An installed certificate. */
@@ -70,10 +67,7 @@ export async function issueWithPlan(
   const { nginx, signal } = { ...plan, signal: options.signal }
   const address = preflightAddress(plan)
   const accountKey = plan.accountKey ?? (await loadAccountKey(plan.accountKeyPath, { emit })).key
-  await ensureNginx(host, nginx, { emit, signal })
-  const paths = sitePaths(nginx, await detectLayout(host, nginx, signal), plan.site)
-  await host.run(nginxCommands.prepareWebroot(nginx), { sudo: nginx.sudo, signal })
-  const current = await readSiteState(host, paths, nginx)
+  const { paths, current } = await openSite(host, nginx, { site: plan.site, emit, signal })
   const link = paths.enabledPath ? paths.configPath : null
   const staged = withNames(ownSpec(current, paths) ?? emptySpec(plan.site), plan.domains)
   const stagedText = renderSiteConfig(staged, nginx)

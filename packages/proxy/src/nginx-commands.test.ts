@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { lstatSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { render } from '@ferry/core'
+import { render, type Arg } from '@ferry/core'
 import { describe, expect, test } from 'vitest'
-import { nginxCommands } from './nginx-commands.js'
+import { NGINX_MISSING, nginxCommands } from './nginx-commands.js'
 import { nginxSettings } from './nginx-options.js'
 
 describe('nginxCommands', () => {
@@ -66,23 +66,43 @@ describe('nginxCommands', () => {
     expect(run(['sh', '-c', 'exit 3'])).toEqual({ code: 3, out: '' })
   })
 
-  test('detectLayout and link run in a real sh', () => {
+  test('inspectSite runs in a real sh: layout, link, the file byte for byte', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry layout '))
+    const webroot = mkdtempSync(join(tmpdir(), 'ferry-webroot-'))
     try {
       const s = (avail: string, enabled: string) =>
-        nginxSettings({ sitesAvailable: join(dir, avail), sitesEnabled: join(dir, enabled) })
-      const run = (argv: (string | number)[]) =>
-        execFileSync(String(argv[0]), argv.slice(1).map(String)).toString()
-      expect(run(nginxCommands.detectLayout(s('none', 'none')) as string[])).toBe('conf.d\n')
-      expect(run(nginxCommands.detectLayout(s('', '')) as string[])).toBe('sites\n')
-      const target = join(dir, 'web.conf')
-      const link = join(dir, 'enabled web.conf')
-      writeFileSync(link, 'a file in the way')
-      run(nginxCommands.link(target, link) as string[])
-      expect(lstatSync(link).isSymbolicLink()).toBe(true)
-      expect(readlinkSync(link)).toBe(target)
+        nginxSettings({
+          bin: '/bin/sh',
+          sitesAvailable: join(dir, avail),
+          sitesEnabled: join(dir, enabled),
+          webroot,
+        })
+      const run = (argv: readonly Arg[]) => {
+        try {
+          return execFileSync(String(argv[0]), argv.slice(1).map(String)).toString()
+        } catch (error) {
+          return `exit ${(error as { status: number }).status}`
+        }
+      }
+      expect(run(nginxCommands.inspectSite(s('none', 'none'), 'web'))).toBe(
+        'conf.d\nnolink\nnotext\n',
+      )
+      mkdirSync(join(dir, 'avail'))
+      mkdirSync(join(dir, 'on'))
+      expect(run(nginxCommands.inspectSite(s('avail', 'on'), 'web'))).toBe(
+        'sites\nnolink\nnotext\n',
+      )
+      writeFileSync(join(dir, 'avail', 'web.conf'), 'server {}\n\nlast line, no newline')
+      symlinkSync(join(dir, 'avail', 'web.conf'), join(dir, 'on', 'web.conf'))
+      expect(run(nginxCommands.inspectSite(s('avail', 'on'), 'web'))).toBe(
+        `sites\nlink ${join(dir, 'avail', 'web.conf')}\ntext\nserver {}\n\nlast line, no newline`,
+      )
+      const missing = nginxSettings({ bin: join(dir, 'no-nginx'), webroot })
+      expect(run(nginxCommands.inspectSite(missing, 'web'))).toBe(`exit ${NGINX_MISSING}`)
+      expect(readdirSync(join(webroot, '.well-known'))).toEqual(['acme-challenge'])
     } finally {
       rmSync(dir, { recursive: true, force: true })
+      rmSync(webroot, { recursive: true, force: true })
     }
   })
 })

@@ -1,9 +1,9 @@
 // Reading a site's current files from the host, and writing a site (or its previous state) back.
-import { FerryError, type Host } from '@ferry/core'
+import { CommandError, FerryError, type EventSink, type Host } from '@ferry/core'
 import { applyNginxChange, type FileChange } from './apply-change.js'
-import { nginxCommands } from './nginx-commands.js'
-import type { NginxSettings, SitePaths } from './nginx-options.js'
-import { readOptional } from './remote-read.js'
+import { ensureNginx } from './ensure-nginx.js'
+import { NGINX_MISSING, nginxCommands } from './nginx-commands.js'
+import { sitePaths, type NginxSettings, type SitePaths } from './nginx-options.js'
 import { parseSpec, type SiteSpec } from './site-spec.js'
 
 /** A site's files as they are on the host: the config text and the sites-enabled link target. */
@@ -13,27 +13,54 @@ export interface SiteState {
 }
 
 /**
- * Reads a site's config (and link) from the host; `null` where absent.
+ * Everything ferry needs before it changes a site, in one remote command: nginx is there
+ * (installed when missing and allowed), the ACME webroot exists, the layout, and the site's
+ * current files.
  * @example
- * const { text } = await readSiteState(host, paths, settings)
+ * const { paths, current } = await openSite(host, settings, { site: 'web', emit })
  */
-export async function readSiteState(
+export async function openSite(
   host: Host,
-  paths: SitePaths,
   nginx: NginxSettings,
-): Promise<SiteState> {
-  const sudo = nginx.sudo
-  const text = (await readOptional(host, paths.configPath, { sudo }))?.toString('utf8') ?? null
-  let link: string | null = null
-  if (paths.enabledPath) {
-    const out = await host.run(nginxCommands.readLink(paths.enabledPath), {
-      sudo,
+  o: { site: string; emit: EventSink; signal?: AbortSignal },
+): Promise<{ paths: SitePaths; current: SiteState }> {
+  const inspect = () =>
+    host.run(nginxCommands.inspectSite(nginx, o.site), {
+      sudo: nginx.sudo,
       check: false,
       quiet: true,
+      signal: o.signal,
     })
-    link = out.exitCode === 0 ? out.stdout.trim() : null
+  let r = await inspect()
+  if (r.exitCode === NGINX_MISSING) {
+    await ensureNginx(host, nginx, { emit: o.emit, signal: o.signal })
+    r = await inspect()
   }
-  return { text, link }
+  if (r.exitCode !== 0)
+    throw new CommandError({
+      host: host.name,
+      command: `read site ${o.site}`,
+      exitCode: r.exitCode,
+      stderr: r.stderr,
+    })
+  const out = r.stdoutBuffer
+  const lines: string[] = []
+  let at = 0
+  while (lines.length < 3) {
+    const end = out.indexOf(10, at)
+    if (end < 0) break
+    lines.push(out.subarray(at, end).toString('utf8'))
+    at = end + 1
+  }
+  const [layout, link, text] = lines
+  const paths = sitePaths(nginx, layout === 'sites' ? 'sites' : 'conf.d', o.site)
+  return {
+    paths,
+    current: {
+      link: paths.enabledPath && link?.startsWith('link ') ? link.slice(5) : null,
+      text: text === 'text' ? out.subarray(at).toString('utf8') : null,
+    },
+  }
 }
 
 /**

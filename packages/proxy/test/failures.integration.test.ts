@@ -56,6 +56,17 @@ async function whileServing<T>(change: () => Promise<T>): Promise<T> {
   return result
 }
 
+// Backups and staged files a change keeps beside the files it touches, while it runs.
+const leftovers = async () => readdirSync(own.confDir).filter((f) => f.includes('.ferry-')).length
+
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`not reached in 5 s: ${check.toString()}`)
+}
+
 // Afterwards: same file, same certificate, same backend.
 async function expectUnchanged(config: string) {
   expect(await readConfig()).toBe(config)
@@ -132,6 +143,55 @@ describe('a refused change leaves the old routes and certificate serving', () =>
       stderrTail: 'reload refused',
     })
     await expectUnchanged(before)
+  })
+
+  // The change is one remote script that ignores the session's end: cut the connection while
+  // it waits on the reload, and the host still ends restored (reload refused) or committed.
+  test('a connection dropped during the reload: the change still ends restored, not half-way', async () => {
+    const before = await readConfig()
+    const cut = labSshHost(lab)
+    const change = configureReverseProxy(cut, {
+      name,
+      nginx: {
+        ...nginx,
+        webroot: lab.nginx.webroot,
+        reloadCommand: ['sh', '-c', 'sleep 1; echo reload refused >&2; exit 1'],
+      },
+      routes: { [domain]: b.port },
+    }).catch((e: unknown) => e)
+    await whileServing(async () => {
+      await waitUntil(async () => (await readConfig()) !== before)
+      await cut.close()
+      expect(await change).toBeInstanceOf(Error)
+      await waitUntil(async () => (await readConfig()) === before && (await leftovers()) === 0)
+    })
+    await expectUnchanged(before)
+  })
+
+  test('a connection dropped during a good reload: the new routes are committed and serve', async () => {
+    const before = await readConfig()
+    const cut = labSshHost(lab)
+    const change = configureReverseProxy(cut, {
+      name,
+      nginx: {
+        ...nginx,
+        webroot: lab.nginx.webroot,
+        reloadCommand: ['sh', '-c', 'sleep 1; exec "$0" "$@"', ...own.reloadCommand],
+      },
+      routes: { [domain]: b.port },
+    }).catch((e: unknown) => e)
+    await waitUntil(async () => (await readConfig()) !== before)
+    await cut.close()
+    expect(await change).toBeInstanceOf(Error)
+    await waitUntil(async () => (await leftovers()) === 0)
+    await waitUntil(async () => (JSON.parse((await https()).body) as Seen).backend === 'b')
+    // Back to A for the tests that follow.
+    await configureReverseProxy(host, {
+      name,
+      nginx: { ...nginx, webroot: lab.nginx.webroot },
+      routes: { [domain]: a.port },
+    })
+    expect(await readConfig()).toBe(before)
   })
 
   test('a challenge the CA cannot reach: the order fails, challenge files are removed', async () => {

@@ -1,0 +1,146 @@
+// An nginx change as ONE remote script: upload and check the new files (core's staging), copy
+// the files it will touch, swap the new ones in, `nginx -t`, reload and wait until new workers
+// serve, drop the copies. When the test or the reload fails, the copies are renamed back, so
+// nginx (which only re-reads files on reload) keeps serving what it served before. A dropped
+// connection does not stop it half-way: it ignores SIGHUP/SIGPIPE and ends committed or restored.
+import { BATCH_FIELDS, cmd, fileBatch, STAGE_FUNCTIONS, type Arg, type Secret } from '@ferry/core'
+import type { NginxSettings } from './nginx-options.js'
+
+/** One file of a change: new content, a symlink, or removal. */
+export type FileChange =
+  | { path: string; content: string | Secret; mode: number; owner?: string }
+  | { path: string; linkTo: string }
+  | { path: string; remove: true }
+
+// Exit codes of the transaction, e.g. `r.exitCode === TXN_TEST_FAILED`.
+/** The upload failed its size or checksum check (or could not be staged): nothing changed. */
+export const TXN_UPLOAD_FAILED = 70
+/** The files could not be copied or swapped in; the copies were put back. */
+export const TXN_WRITE_FAILED = 71
+/** `nginx -t` refused the new files; the copies were put back. */
+export const TXN_TEST_FAILED = 72
+/** The reload failed (or nginx kept its old workers); the copies were put back. */
+export const TXN_RELOAD_FAILED = 73
+
+// `nginx -s reload` only signals the master: it returns before new workers serve the new config.
+// ferry_reload runs the reload, then waits until the master has a new worker and every old one
+// is gone or shutting down, so "reloaded" means "serving" (the master itself waits ~100 ms before
+// it tells the old workers to stop). A master that keeps its old workers did not take the config
+// (exit 75); without a pid file the reload is run but cannot be checked.
+const RELOAD_FUNCTION = [
+  'ferry_reload() {',
+  '  pidfile=$1; shift',
+  '  master=$(cat -- "$pidfile" 2>/dev/null || true)',
+  '  case $master in ""|*[!0-9]*) master= ;; esac',
+  '  [ -n "$master" ] && kill -0 "$master" 2>/dev/null || master=',
+  '  before=" "; [ -z "$master" ] || before=" $(ps -o pid= --ppid "$master" | tr -s " \\n" "  ") "',
+  '  "$@" || return $?',
+  '  [ -n "$master" ] || { echo "ferry: reload not verified: no nginx master in $pidfile"; return 0; }',
+  '  i=0',
+  '  while [ $i -lt 400 ]; do',
+  '    kill -0 "$master" 2>/dev/null || return 0',
+  '    fresh=0; stale=0',
+  '    for p in $(ps -o pid= --ppid "$master"); do',
+  '      case "$before" in',
+  '        *" $p "*) case "$(ps -o args= -p "$p")" in *"shutting down"*) ;; *) stale=1 ;; esac ;;',
+  '        *) fresh=1 ;;',
+  '      esac',
+  '    done',
+  '    [ $fresh = 1 ] && [ $stale = 0 ] && return 0',
+  '    sleep 0.025; i=$((i+1))',
+  '  done',
+  '  echo "ferry: nginx kept its old workers 10 s after the reload: the new configuration was not applied (see the nginx error log)" >&2',
+  '  return 75',
+  '}',
+].join('\n')
+
+/**
+ * The reload-and-wait script on its own: `sh -c RELOAD_AND_WAIT ferry-reload <pidfile> <reload…>`.
+ * @example
+ * cmd('sh', '-c', RELOAD_AND_WAIT, 'ferry-reload', '/run/nginx.pid', 'nginx', '-s', 'reload')
+ */
+export const RELOAD_AND_WAIT = `${RELOAD_FUNCTION}\nferry_reload "$@"`
+
+// Arguments: pidfile, then counted lists (test argv, reload argv, link pairs, removals), then
+// the staged files' fields; their bytes come on stdin. Backups are named after $FERRY_ID.
+const TRANSACTION = [
+  STAGE_FUNCTIONS,
+  RELOAD_FUNCTION,
+  "trap '' HUP PIPE",
+  'FERRY_ID=$$',
+  'pidfile=$1; shift',
+  'n=$1; shift; test_cmd=("${@:1:n}"); shift "$n"',
+  'n=$1; shift; reload_cmd=("${@:1:n}"); shift "$n"',
+  'n=$1; shift; links=("${@:1:n}"); shift "$n"',
+  'n=$1; shift; removals=("${@:1:n}"); shift "$n"',
+  `paths=(); for ((k=1; k<=$#; k+=${BATCH_FIELDS})); do paths+=("\${!k}"); done`,
+  'for ((k=0; k<${#links[@]}; k+=2)); do paths+=("${links[k+1]}"); done',
+  'paths+=("${removals[@]}")',
+  'backup() { printf \'%s/.%s.ferry-%s.old\' "${1%/*}" "${1##*/}" "$FERRY_ID"; }',
+  'existed=()',
+  'restore() {',
+  '  rc=0',
+  '  for k in "${!paths[@]}"; do',
+  '    p=${paths[k]}',
+  '    if [ "${existed[k]:-0}" = 1 ]; then mv -f -- "$(backup "$p")" "$p" || rc=1; else rm -f -- "$p" || rc=1; fi',
+  '  done',
+  '  ferry_unstage "$@"',
+  '  [ $rc = 0 ] && echo ferry-restored=1 || echo ferry-restored=0',
+  '}',
+  `ferry_stage "$@" || { ferry_unstage "$@"; exit ${TXN_UPLOAD_FAILED}; }`,
+  'for p in "${paths[@]}"; do',
+  '  if [ -e "$p" ] || [ -L "$p" ]; then',
+  `    cp -P -p -- "$p" "$(backup "$p")" || { restore "$@"; exit ${TXN_WRITE_FAILED}; }`,
+  '    existed+=(1)',
+  '  else existed+=(0); fi',
+  'done',
+  'swap_in() {',
+  '  ferry_commit "$@" || return 1',
+  '  for ((k=0; k<${#links[@]}; k+=2)); do',
+  '    p=${links[k+1]}; t="${p%/*}/.${p##*/}.ferry-$FERRY_ID.link"',
+  '    ln -sfn -- "${links[k]}" "$t" && mv -Tf -- "$t" "$p" || return 1',
+  '  done',
+  '  [ ${#removals[@]} = 0 ] || rm -f -- "${removals[@]}"',
+  '}',
+  `swap_in "$@" || { restore "$@"; exit ${TXN_WRITE_FAILED}; }`,
+  `out=$("\${test_cmd[@]}" 2>&1) || { echo "$out" >&2; restore "$@"; exit ${TXN_TEST_FAILED}; }`,
+  `ferry_reload "$pidfile" "\${reload_cmd[@]}" || { restore "$@"; exit ${TXN_RELOAD_FAILED}; }`,
+  'for k in "${!paths[@]}"; do [ "${existed[k]}" = 0 ] || rm -f -- "$(backup "${paths[k]}")"; done',
+].join('\n')
+
+/**
+ * The one command that applies `changes` to nginx, and the stdin it reads the new files from.
+ * Run it as root when `nginx.sudo` (the executor adds sudo).
+ * @example
+ * const { argv, stdin } = transactionCommand([{ path, content: text, mode: 0o644 }], settings)
+ * const r = await host.run(argv, { sudo: true, stdin, check: false })
+ */
+export function transactionCommand(
+  changes: readonly FileChange[],
+  nginx: NginxSettings,
+): { argv: Arg[]; stdin: Buffer | Secret } {
+  const owner = nginx.sudo ? 'root:root' : undefined
+  const batch = fileBatch(
+    changes.flatMap((c) =>
+      'content' in c
+        ? [{ path: c.path, data: c.content, mode: c.mode, owner: c.owner ?? owner, mkdirs: true }]
+        : [],
+    ),
+  )
+  const links = changes.flatMap((c) => ('linkTo' in c ? [c.linkTo, c.path] : []))
+  const removals = changes.flatMap((c) => ('remove' in c ? [c.path] : []))
+  const counted = (list: readonly string[]) => [String(list.length), ...list]
+  const argv = cmd(
+    'bash',
+    '-c',
+    TRANSACTION,
+    'ferry-nginx',
+    nginx.pidPath,
+    counted(nginx.testCommand),
+    counted(nginx.reloadCommand),
+    counted(links),
+    counted(removals),
+    batch.fields,
+  )
+  return { argv, stdin: batch.stdin }
+}
