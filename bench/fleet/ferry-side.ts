@@ -95,11 +95,15 @@ export async function runFerry(
     )
     .step(
       'uploadCertificate',
-      each('uploadCertificate', async (h, host, env) => {
-        const common = { sudo: true, mkdirs: true, signal: env.signal }
-        await host.writeFile(h.cert.certPath, o.cert.cert, { ...common, mode: 0o644 })
-        await host.writeFile(h.cert.keyPath, new Secret(o.cert.key), { ...common, mode: 0o600 })
-      }),
+      each('uploadCertificate', (h, host, env) =>
+        host.writeFiles(
+          [
+            { path: h.cert.certPath, data: o.cert.cert, mode: 0o644, mkdirs: true },
+            { path: h.cert.keyPath, data: new Secret(o.cert.key), mode: 0o600, mkdirs: true },
+          ],
+          { sudo: true, signal: env.signal },
+        ),
+      ),
     )
     .run({ onEvent: o.onEvent })
   const totalMs = performance.now() - started

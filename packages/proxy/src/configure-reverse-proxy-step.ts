@@ -33,15 +33,17 @@ export interface ServerContext {
 }
 
 /**
- * A pipeline step that configures the reverse proxy on each server; `undo` restores each
- * server's previous site file (or removes the new one).
+ * A pipeline step that configures the reverse proxy on each server (`concurrency` at a time,
+ * default 8); `undo` restores each server's previous site file (or removes the new one).
  * @example
- * pipeline(...).use(configureReverseProxyStep({ routes: { 'api.example.com': 8080 } }))
+ * pipeline(...).use(configureReverseProxyStep({ routes: { 'api.example.com': 8080 } }, { concurrency: 4 }))
  */
 export function configureReverseProxyStep(
   input: ReverseProxyInput,
+  options: { concurrency?: number } = {},
 ): Step<ServerContext, ProxyContext> {
   const plan = reverseProxyPlan(input)
+  const { concurrency } = options
   return defineStep({
     name: 'configureReverseProxy',
     async run(ctx: ServerContext, env) {
@@ -56,7 +58,7 @@ export function configureReverseProxyStep(
           await env.record(`previous:${label(server)}`, JSON.stringify(saved))
           return applied.result
         },
-        { host: (s) => env.host(s), what: 'configureReverseProxy' },
+        { host: (s) => env.host(s), concurrency, what: 'configureReverseProxy' },
       )
       const first = results[0]!
       return { proxy: { name: first.name, sites: first.sites, configPath: first.configPath } }
@@ -78,7 +80,7 @@ export function configureReverseProxyStep(
           )
           return `${label(server)}: ${previous.text === null ? 'removed' : 'restored'} ${paths.configPath}`
         },
-        { host: (s) => env.host(s), what: 'undo configureReverseProxy' },
+        { host: (s) => env.host(s), concurrency, what: 'undo configureReverseProxy' },
       )
       return restored.join('; ')
     },
