@@ -52,7 +52,7 @@ export const nginxCommands = {
   reload: (nginx: NginxSettings): Arg[] => [...nginx.reloadCommand],
   /** The configured reload, then a wait until new workers serve (checked via `pidPath`). */
   reloadAndWait: (nginx: NginxSettings): Arg[] =>
-    cmd('sh', '-c', RELOAD_AND_WAIT, 'ferry-reload', nginx.pidPath, [...nginx.reloadCommand]),
+    cmd('bash', '-c', RELOAD_AND_WAIT, 'ferry-reload', nginx.pidPath, [...nginx.reloadCommand]),
   /**
    * Everything ferry reads before it changes a site, in one command: exits 20 when nginx is
    * missing; else creates the ACME webroot and prints the layout (`sites`/`conf.d`), `link

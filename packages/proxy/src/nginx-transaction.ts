@@ -27,27 +27,33 @@ export const TXN_RELOAD_FAILED = 73
 // is gone or shutting down, so "reloaded" means "serving" (the master itself waits ~100 ms before
 // it tells the old workers to stop). A master that keeps its old workers did not take the config
 // (exit 75); without a pid file the reload is run but cannot be checked.
+// bash builtins and /proc only while polling (a `ps` per poll costs more than the wait itself
+// on a busy host); `ps` where the kernel has no /proc/<pid>/task/<pid>/children.
 const RELOAD_FUNCTION = [
+  'ferry_children() {',
+  '  if [ -r "/proc/$1/task/$1/children" ]; then read -r -a kids < "/proc/$1/task/$1/children" || true',
+  '  else kids=($(ps -o pid= --ppid "$1")); fi',
+  '}',
   'ferry_reload() {',
-  '  pidfile=$1; shift',
-  '  master=$(cat -- "$pidfile" 2>/dev/null || true)',
+  '  pidfile=$1; shift; master=',
+  '  read -r master < "$pidfile" 2>/dev/null || true',
   '  case $master in ""|*[!0-9]*) master= ;; esac',
   '  [ -n "$master" ] && kill -0 "$master" 2>/dev/null || master=',
-  '  before=" "; [ -z "$master" ] || before=" $(ps -o pid= --ppid "$master" | tr -s " \\n" "  ") "',
+  '  before=" "; if [ -n "$master" ]; then ferry_children "$master"; before=" ${kids[*]} "; fi',
   '  "$@" || return $?',
   '  [ -n "$master" ] || { echo "ferry: reload not verified: no nginx master in $pidfile"; return 0; }',
-  '  i=0',
-  '  while [ $i -lt 400 ]; do',
+  '  for ((i = 0; i < 1000; i++)); do',
   '    kill -0 "$master" 2>/dev/null || return 0',
-  '    fresh=0; stale=0',
-  '    for p in $(ps -o pid= --ppid "$master"); do',
+  '    ferry_children "$master"; fresh=0; stale=0',
+  '    for p in "${kids[@]}"; do',
   '      case "$before" in',
-  '        *" $p "*) case "$(ps -o args= -p "$p")" in *"shutting down"*) ;; *) stale=1 ;; esac ;;',
+  '        *" $p "*) title=; read -r -d "" title < "/proc/$p/cmdline" 2>/dev/null',
+  '          case $title in ""|*"shutting down"*) ;; *) stale=1 ;; esac ;;',
   '        *) fresh=1 ;;',
   '      esac',
   '    done',
   '    [ $fresh = 1 ] && [ $stale = 0 ] && return 0',
-  '    sleep 0.025; i=$((i+1))',
+  '    sleep 0.01',
   '  done',
   '  echo "ferry: nginx kept its old workers 10 s after the reload: the new configuration was not applied (see the nginx error log)" >&2',
   '  return 75',
@@ -55,9 +61,9 @@ const RELOAD_FUNCTION = [
 ].join('\n')
 
 /**
- * The reload-and-wait script on its own: `sh -c RELOAD_AND_WAIT ferry-reload <pidfile> <reload…>`.
+ * The reload-and-wait script on its own: `bash -c RELOAD_AND_WAIT ferry-reload <pidfile> <reload…>`.
  * @example
- * cmd('sh', '-c', RELOAD_AND_WAIT, 'ferry-reload', '/run/nginx.pid', 'nginx', '-s', 'reload')
+ * cmd('bash', '-c', RELOAD_AND_WAIT, 'ferry-reload', '/run/nginx.pid', 'nginx', '-s', 'reload')
  */
 export const RELOAD_AND_WAIT = `${RELOAD_FUNCTION}\nferry_reload "$@"`
 

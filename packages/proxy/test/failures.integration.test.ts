@@ -304,6 +304,24 @@ describe('idempotence and ownership', () => {
     expect(await workers()).toEqual(before.workers)
   })
 
+  // nginx keeps its old workers accepting for ~100 ms after a reload; ferry returns only once
+  // they stopped, so no new connection after the call sees the old routes.
+  test('when a change returns, every new connection gets the new routes', async () => {
+    const site = { name, nginx: { ...nginx, webroot: lab.nginx.webroot } }
+    for (const [to, port] of [
+      ['b', b.port],
+      ['a', a.port],
+      ['b', b.port],
+      ['a', a.port],
+    ] as const) {
+      await configureReverseProxy(host, { ...site, routes: { [domain]: port } })
+      const seen = await Promise.all(
+        Array.from({ length: 8 }, async () => (JSON.parse((await https()).body) as Seen).backend),
+      )
+      expect(seen).toEqual(Array.from({ length: 8 }, () => to))
+    }
+  })
+
   test('nginx missing with install disabled: a typed error, nothing written', async () => {
     const missing = uniqueName('missing')
     const error = await configureReverseProxy(host, {
