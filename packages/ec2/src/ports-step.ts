@@ -1,6 +1,13 @@
 // openPortsStep: openPorts on the security group(s) of the context's servers, adding
 // { ingress }. Undo revokes only the rules this step added.
-import { defineStep, serversOf, type PlanEntry, type ServerRef, type Step } from '@ferry/core'
+import {
+  defineStep,
+  isPlaceholder,
+  serversOf,
+  type PlanEntry,
+  type ServerRef,
+  type Step,
+} from '@ferry/core'
 import { checkPorts, ipPermissions, type IngressEntry, type PortsSpec } from './ingress.js'
 import {
   openPorts,
@@ -68,14 +75,21 @@ export function openPortsStep(
         service: 'EC2',
         operation: 'AuthorizeSecurityGroupIngress',
         input: {
-          GroupId:
-            'securityGroupId' in t ? t.securityGroupId : `{{${t.instanceId}.securityGroupId}}`,
+          GroupId: planGroupId(t),
           IpPermissions: ipPermissions(entries),
           note: 'only the permissions the group lacks',
         },
       }))
     },
   })
+}
+
+// A placeholder server (from a plan) names its own group's path: {{server.securityGroupId}}.
+function planGroupId(t: PortsTarget & { instanceId?: string }): string {
+  if ('securityGroupId' in t && typeof t.securityGroupId === 'string') return t.securityGroupId
+  if (isPlaceholder(t.instanceId))
+    return String((t as { securityGroupId?: unknown }).securityGroupId)
+  return `{{${t.instanceId}.securityGroupId}}`
 }
 
 /** One target per distinct security group (servers of one launch share theirs). */

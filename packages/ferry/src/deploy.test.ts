@@ -30,6 +30,10 @@ describe('deploy().plan()', () => {
     expect(text).toContain('RunInstances')
     expect(text).toContain('AuthorizeSecurityGroupIngress')
     expect(text).toContain('{{server.')
+    // A placeholder server names its group's path, not a placeholder inside a placeholder.
+    const ingress = plan.find((p) => p.step === 'openPorts')!.entries[0]!
+    expect(ingress).toMatchObject({ input: { GroupId: '{{server.securityGroupId}}' } })
+    expect(text).not.toContain('{{{{')
     const remote = plan.flatMap((p) => p.entries).filter((e) => e.kind === 'remote')
     expect(remote.some((e) => e.kind === 'remote' && /docker|run/.test(e.command))).toBe(true)
     expect(remote.some((e) => e.kind === 'remote' && /nginx/.test(e.command))).toBe(true)
