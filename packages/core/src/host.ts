@@ -43,6 +43,8 @@ export interface RunOptions {
   check?: boolean
   /** Do not stream output lines as events (for large or binary output). */
   quiet?: boolean
+  /** Where this command's events go instead of the host's own sink (a step's, with its name). */
+  onEvent?: EventSink
 }
 
 /** What a finished command returned. */
@@ -60,12 +62,12 @@ export interface Host {
   writeFile(
     path: string,
     data: string | Buffer | Secret,
-    options?: WriteFileOptions & { signal?: AbortSignal },
+    options?: WriteFileOptions & { signal?: AbortSignal; onEvent?: EventSink },
   ): Promise<void>
   /** Writes several files in one command: all are uploaded and checked before any is replaced. */
   writeFiles(
     files: readonly BatchFile[],
-    options?: { sudo?: boolean; signal?: AbortSignal },
+    options?: { sudo?: boolean; signal?: AbortSignal; onEvent?: EventSink },
   ): Promise<void>
   readFile(path: string, options?: { sudo?: boolean }): Promise<Buffer>
   exists(path: string, options?: { sudo?: boolean }): Promise<boolean>
@@ -128,9 +130,15 @@ export class SshHost implements Host {
     const shown = render(argv)
     const secrets = argv.filter((a) => Secret.is(a)).map((s) => s.reveal())
     if (Secret.is(options.stdin)) secrets.push(options.stdin.reveal())
-    if (!options.quiet) this.#emit({ type: 'remote:command', host: this.name, command: shown })
-    const ssh = await this.#ssh(options.signal)
-    const result = await this.#exec(ssh, { line: render(argv, { reveal: true }), options, secrets })
+    const emit = options.onEvent ? createEmitter(options.onEvent) : this.#emit
+    if (!options.quiet) emit({ type: 'remote:command', host: this.name, command: shown })
+    const ssh = await this.#ssh(options.signal, emit)
+    const result = await this.#exec(ssh, {
+      line: render(argv, { reveal: true }),
+      options,
+      secrets,
+      emit,
+    })
     if (result.exitCode !== 0 && options.check !== false) {
       throw new CommandError({
         host: this.name,
@@ -145,7 +153,7 @@ export class SshHost implements Host {
   async writeFile(
     path: string,
     data: string | Buffer | Secret,
-    options: WriteFileOptions & { signal?: AbortSignal } = {},
+    options: WriteFileOptions & { signal?: AbortSignal; onEvent?: EventSink } = {},
   ): Promise<void> {
     if (options.atomic !== false) return this.writeFiles([{ ...options, path, data }], options)
     const bytes = Buffer.from(Secret.is(data) ? data.reveal() : data)
@@ -155,7 +163,7 @@ export class SshHost implements Host {
 
   async writeFiles(
     files: readonly BatchFile[],
-    options: { sudo?: boolean; signal?: AbortSignal } = {},
+    options: { sudo?: boolean; signal?: AbortSignal; onEvent?: EventSink } = {},
   ): Promise<void> {
     if (files.length === 0) return
     const { argv, stdin } = writeFilesCommand(files, options)
@@ -164,10 +172,16 @@ export class SshHost implements Host {
 
   async #write(
     argv: Arg[],
-    o: { stdin: Buffer | Secret; paths: string[]; sudo?: boolean; signal?: AbortSignal },
+    o: {
+      stdin: Buffer | Secret
+      paths: string[]
+      sudo?: boolean
+      signal?: AbortSignal
+      onEvent?: EventSink
+    },
   ): Promise<void> {
     try {
-      await this.run(argv, { stdin: o.stdin, quiet: true, signal: o.signal })
+      await this.run(argv, { stdin: o.stdin, quiet: true, signal: o.signal, onEvent: o.onEvent })
     } catch (error) {
       // The command is a whole shell script; name what it did instead.
       if (!CommandError.is(error)) throw error
@@ -204,9 +218,9 @@ export class SshHost implements Host {
     if (pending) (await pending.catch(() => undefined))?.dispose()
   }
 
-  #ssh(signal?: AbortSignal): Promise<NodeSSH> {
+  #ssh(signal?: AbortSignal, emit: EventSink = this.#emit): Promise<NodeSSH> {
     if (!this.#connection) {
-      const attempt = this.#open(signal)
+      const attempt = this.#open(signal, emit)
       this.#connection = attempt
       attempt.catch(() => {
         if (this.#connection === attempt) this.#connection = undefined
@@ -215,7 +229,7 @@ export class SshHost implements Host {
     return this.#connection
   }
 
-  async #open(signal?: AbortSignal): Promise<NodeSSH> {
+  async #open(signal: AbortSignal | undefined, emit: EventSink): Promise<NodeSSH> {
     const t = this.#target
     const port = t.port ?? 22
     const policy = { ...defaultConnectRetry, ...this.#options.connectRetry }
@@ -225,7 +239,7 @@ export class SshHost implements Host {
         : undefined
     return retry(
       async (attempt) => {
-        this.#emit({ type: 'ssh:connect', host: this.name, attempt })
+        emit({ type: 'ssh:connect', host: this.name, attempt })
         let refused: { expected: string; got: string; reason: string } | undefined
         const ssh = new (await loadNodeSsh())()
         try {
@@ -282,7 +296,7 @@ export class SshHost implements Host {
         signal,
         clock: this.#options.clock ?? systemClock,
         onRetry: (error, attempt, delayMs) =>
-          this.#emit({
+          emit({
             type: 'ssh:retry',
             host: this.name,
             attempt,
@@ -295,7 +309,12 @@ export class SshHost implements Host {
 
   #exec(
     ssh: NodeSSH,
-    { line, options, secrets }: { line: string; options: RunOptions; secrets: string[] },
+    {
+      line,
+      options,
+      secrets,
+      emit,
+    }: { line: string; options: RunOptions; secrets: string[]; emit: EventSink },
   ): Promise<RunResult> {
     const conn = ssh.connection
     if (!conn)
@@ -322,7 +341,7 @@ export class SshHost implements Host {
         const emitLines = (kind: 'stdout' | 'stderr', chunk: Buffer) => {
           if (options.quiet) return
           for (const text of lines[kind].push(chunk))
-            this.#emit({ type: `remote:${kind}`, host: this.name, line: scrub(text, secrets) })
+            emit({ type: `remote:${kind}`, host: this.name, line: scrub(text, secrets) })
         }
         let exitCode: number | null = null
         let settled = false
@@ -336,7 +355,7 @@ export class SshHost implements Host {
           for (const kind of ['stdout', 'stderr'] as const)
             if (!options.quiet)
               for (const text of lines[kind].flush())
-                this.#emit({ type: `remote:${kind}`, host: this.name, line: scrub(text, secrets) })
+                emit({ type: `remote:${kind}`, host: this.name, line: scrub(text, secrets) })
           const stdoutBuffer = Buffer.concat(out)
           if (exitCode === null)
             return reject(

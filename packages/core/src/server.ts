@@ -115,3 +115,21 @@ export class HostPool {
     await Promise.all(hosts.map(async (h) => (await h.catch(() => undefined))?.close()))
   }
 }
+
+/**
+ * A view of a (pooled) host whose events go to `onEvent` — a step's sink, so every remote
+ * command, output line and connect carries the step's name. It shares the host's connection.
+ * @example
+ * const host = withEvents(await pool.get(server), env.onEvent)
+ */
+export function withEvents(host: Host, onEvent: EventSink): Host {
+  return {
+    name: host.name,
+    run: (command, options) => host.run(command, { onEvent, ...options }),
+    writeFile: (path, data, options) => host.writeFile(path, data, { onEvent, ...options }),
+    writeFiles: (files, options) => host.writeFiles(files, { onEvent, ...options }),
+    readFile: (path, options) => host.readFile(path, options),
+    exists: (path, options) => host.exists(path, options),
+    close: () => host.close(),
+  }
+}

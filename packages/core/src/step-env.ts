@@ -5,7 +5,7 @@ import type { AwsOptions } from './aws.js'
 import type { ResolveHost } from './server.js'
 import type { Clock } from './wait.js'
 import type { PipelineOptions } from './pipeline.js'
-import { HostPool, sshTargetOf } from './server.js'
+import { HostPool, sshTargetOf, withEvents } from './server.js'
 import { idempotencyToken, type AnyStep, type StepEnv } from './step.js'
 import { systemClock } from './wait.js'
 
@@ -53,7 +53,7 @@ export function stepEnv(shared: RunShared, step: string): StepEnv {
     onEvent,
     signal: shared.signal,
     clock: shared.options.clock ?? systemClock,
-    host: (server) => shared.hosts.get(server),
+    host: async (server) => withEvents(await shared.hosts.get(server), onEvent),
     target: async (server) => (shared.options.resolveHost ?? sshTargetOf)(server),
     client<T>(key: string, make: () => T): T {
       if (!shared.clients.has(key)) shared.clients.set(key, make())
