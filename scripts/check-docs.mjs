@@ -1,7 +1,7 @@
 // The docs check. Fails when a relative link in docs/*.md does not resolve (file or #heading),
 // when a ```ts block in docs/*.md does not type-check against the packages' sources, when
-// TypeDoc warns while generating docs/api, or when an export has no JSDoc summary. Exports with
-// a summary but no @example are listed as work items; `--strict` makes them fail too.
+// TypeDoc warns while generating docs/api, or when an export has no JSDoc summary or no @example
+// (every export has one; `--lenient` only lists the ones missing, for work in progress).
 import { execFileSync } from 'node:child_process'
 import console from 'node:console'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const docs = join(root, 'docs')
-const strict = process.argv.includes('--strict')
+const strict = !process.argv.includes('--lenient')
 const pages = readdirSync(docs)
   .filter((f) => f.endsWith('.md'))
   .map((f) => join(docs, f))
@@ -170,7 +170,8 @@ function checkApi() {
       if (!kind) continue // references to re-exports are documented where they are declared
       exports++
       const comment = r.comment ?? r.signatures?.[0]?.comment
-      const where = `${path} ${r.name} (${r.sources?.[0]?.fileName}:${r.sources?.[0]?.line})`
+      const source = r.sources?.[0]
+      const where = `${path} ${r.name}${source ? ` (${source.fileName}:${source.line})` : ''}`
       if (!comment?.summary?.some((part) => part.text.trim()))
         problems.push(`jsdoc: ${where} has no JSDoc summary`)
       else if (

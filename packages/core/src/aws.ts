@@ -206,9 +206,17 @@ export async function dryRun(
   }
 }
 
-/** The tag key holding a run id on everything ferry creates. */
+/**
+ * The tag key holding a run id on everything ferry creates.
+ * @example
+ * const filters = [{ Name: `tag:${RUN_TAG}`, Values: [runId] }]
+ */
 export const RUN_TAG = 'ferry:run'
-/** The tag key holding the pipeline step that created a resource. */
+/**
+ * The tag key holding the pipeline step that created a resource.
+ * @example
+ * const step = instance.Tags?.find((t) => t.Key === STEP_TAG)?.Value
+ */
 export const STEP_TAG = 'ferry:step'
 
 /** An AWS tag. */

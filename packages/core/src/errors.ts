@@ -53,7 +53,11 @@ export class FerryError extends Error {
   }
 }
 
-/** True when `value` is a ferry error with the given code. */
+/**
+ * True when `value` is a ferry error with the given code.
+ * @example
+ * if (isFerryError(error, 'THROTTLED')) await sleep(1000)
+ */
 export function isFerryError<TCode extends FerryErrorCode>(
   value: unknown,
   code: TCode,
@@ -266,7 +270,11 @@ function describe(value: unknown): string {
   }
 }
 
-/** The last `n` non-empty lines of a text. */
+/**
+ * The last `n` non-empty lines of a text.
+ * @example
+ * tailLines('a\nb\nc\n', 2) // 'b\nc'
+ */
 export function tailLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join('\n')
 }

@@ -85,7 +85,11 @@ export function verifyHostKey(
 
 const hostPattern = (host: string, port: number) => (port === 22 ? host : `[${host}]:${port}`)
 
-/** The key blobs a known_hosts text lists for a host (plain and hashed entries; no wildcards). */
+/**
+ * The key blobs a known_hosts text lists for a host (plain and hashed entries; no wildcards).
+ * @example
+ * const keys = knownHostsEntries(readFileSync('~/.ssh/known_hosts', 'utf8'), '203.0.113.7', 22)
+ */
 export function knownHostsEntries(text: string, host: string, port: number): Buffer[] {
   const name = hostPattern(host, port)
   const keys: Buffer[] = []

@@ -84,7 +84,11 @@ export interface SshHostOptions {
   clock?: Clock
 }
 
-/** Connect retries: ~20 attempts from 0.5 s growing to 10 s, about 2–3 minutes in all. */
+/**
+ * Connect retries: ~20 attempts from 0.5 s growing to 10 s, about 2–3 minutes in all.
+ * @example
+ * createSshHost(target, { connectRetry: { ...defaultConnectRetry, attempts: 5 } })
+ */
 export const defaultConnectRetry: RetryPolicy = {
   attempts: 20,
   minDelayMs: 500,
@@ -104,7 +108,12 @@ export function createSshHost(target: SshTarget, options: SshHostOptions = {}): 
   return new SshHost(target, options)
 }
 
-/** A host over SSH (node-ssh): see `createSshHost`. */
+/**
+ * A host over SSH (node-ssh): see `createSshHost`.
+ * @example
+ * const host: SshHost = createSshHost(target)
+ * await host.connect() // fail early when the server does not answer
+ */
 export class SshHost implements Host {
   readonly name: string
   readonly #target: SshTarget

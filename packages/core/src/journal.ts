@@ -26,7 +26,11 @@ export interface JournalData {
   steps: Record<string, JournalStep>
 }
 
-/** The default journal path of a run: `.ferry/runs/<runId>.json` under the working directory. */
+/**
+ * The default journal path of a run: `.ferry/runs/<runId>.json` under the working directory.
+ * @example
+ * defaultJournalPath('run-20261122-abc123') // <cwd>/.ferry/runs/run-20261122-abc123.json
+ */
 export const defaultJournalPath = (runId: string, cwd = process.cwd()): string =>
   join(cwd, '.ferry', 'runs', `${runId}.json`)
 

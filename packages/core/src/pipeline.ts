@@ -63,7 +63,11 @@ export function pipeline(options: PipelineOptions = {}): Pipeline<EmptyContext> 
   return new Pipeline<EmptyContext>(options, [])
 }
 
-/** An immutable pipeline whose context type is `TCtx`. */
+/**
+ * An immutable pipeline whose context type is `TCtx`.
+ * @example
+ * const p: Pipeline<{ server: ServerRef }> = pipeline().step('launch', () => ({ server }))
+ */
 export class Pipeline<TCtx extends object> {
   constructor(
     readonly options: PipelineOptions,

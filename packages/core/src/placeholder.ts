@@ -29,5 +29,9 @@ export function placeholderContext(path: string[] = []): any {
   /* eslint-enable @typescript-eslint/no-unsafe-return */
 }
 
-/** True when a value is (or renders as) a plan placeholder. */
+/**
+ * True when a value is (or renders as) a plan placeholder.
+ * @example
+ * isPlaceholder(placeholderContext().server.publicIp) // true
+ */
 export const isPlaceholder = (value: unknown): boolean => /^\{\{.*\}\}$/.test(String(value))

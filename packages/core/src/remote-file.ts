@@ -92,7 +92,11 @@ export const STAGE_FUNCTIONS = [
   'ferry_commit() { while [ $# -ge 6 ]; do mv -f -- "$(ferry_temp "$1")" "$1" || return 1; shift 6; done; }',
 ].join('\n')
 
-/** How many fields each file takes in a batch's argument list. */
+/**
+ * How many fields each file takes in a batch's argument list.
+ * @example
+ * const paths = fields.filter((_, i) => i % BATCH_FIELDS === 0)
+ */
 export const BATCH_FIELDS = 6
 
 /**
@@ -188,6 +192,10 @@ function modeText(mode: number | string | undefined): string {
   return text
 }
 
-/** SHA-256 of data, hex. */
+/**
+ * SHA-256 of data, hex.
+ * @example
+ * sha256('hello') // '2cf24dba…'
+ */
 export const sha256 = (data: Buffer | string): string =>
   createHash('sha256').update(data).digest('hex')

@@ -64,7 +64,11 @@ export function createReporter(options: ReporterOptions = {}): EventSink {
   }
 }
 
-/** One line for an event, or undefined for events shown only in verbose mode. */
+/**
+ * One line for an event, or undefined for events shown only in verbose mode.
+ * @example
+ * describeEvent({ type: 'info', message: 'hello', step: 'launch' }) // a line for a log
+ */
 export function describeEvent(event: FerryEvent, verbose = false): string | undefined {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   switch (event.type) {

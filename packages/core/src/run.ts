@@ -22,11 +22,19 @@ export interface RunReport<TCtx> {
   journalPath: string | undefined
 }
 
-/** A new run id: sortable by time, unique enough to tag resources with. */
+/**
+ * A new run id: sortable by time, unique enough to tag resources with.
+ * @example
+ * newRunId() // 'run-20261122031500-4f2a9c'
+ */
 export const newRunId = (): string =>
   `run-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`
 
-/** Runs steps (see `Pipeline.run`). Throws a StepError carrying `rollback` when a step fails. */
+/**
+ * Runs steps (see `Pipeline.run`). Throws a StepError carrying `rollback` when a step fails.
+ * @example
+ * const report = await runSteps(steps, { journal: '.ferry/runs/r1.json' }, { runId: 'r1' })
+ */
 export async function runSteps<TCtx>(
   steps: readonly AnyStep[],
   options: PipelineOptions,

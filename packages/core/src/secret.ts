@@ -4,7 +4,11 @@
 const SECRET = Symbol.for('ferry:secret')
 const inspect = Symbol.for('nodejs.util.inspect.custom')
 
-/** What a secret looks like everywhere but on the wire. */
+/**
+ * What a secret looks like everywhere but on the wire.
+ * @example
+ * String(new Secret('hunter2')) === REDACTED // true
+ */
 export const REDACTED = '[REDACTED]'
 
 /**

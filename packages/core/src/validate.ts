@@ -67,7 +67,11 @@ export function cidr(value: unknown, field = 'CIDR'): string {
   return `${addr}/${Number(bits)}`
 }
 
-/** True for an IPv6 CIDR (after `cidr()` normalisation). */
+/**
+ * True for an IPv6 CIDR (after `cidr()` normalisation).
+ * @example
+ * validate.isIpv6Cidr('2001:db8::/32') // true
+ */
 export const isIpv6Cidr = (block: string): boolean => block.includes(':')
 
 const REGION =

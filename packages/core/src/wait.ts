@@ -9,7 +9,11 @@ export interface Clock {
   random: () => number
 }
 
-/** The real clock. */
+/**
+ * The real clock.
+ * @example
+ * await systemClock.sleep(500)
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) => sleep(ms, signal),
@@ -36,7 +40,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-/** An ABORTED ferry error for a fired signal. */
+/**
+ * An ABORTED ferry error for a fired signal.
+ * @example
+ * if (signal.aborted) throw aborted(signal)
+ */
 export function aborted(signal: AbortSignal): FerryError {
   return new FerryError('ABORTED', 'The operation was aborted.', { cause: signal.reason })
 }
@@ -50,7 +58,11 @@ export interface BackoffPolicy {
   jitter: boolean
 }
 
-/** The default: 1 s, growing 1.5× to 30 s, with jitter. */
+/**
+ * The default: 1 s, growing 1.5× to 30 s, with jitter.
+ * @example
+ * await retry(call, { ...defaultBackoff, attempts: 5 }) // 1 s, 1.5 s, 2.25 s … with jitter
+ */
 export const defaultBackoff: BackoffPolicy = {
   minDelayMs: 1000,
   maxDelayMs: 30_000,
@@ -58,7 +70,11 @@ export const defaultBackoff: BackoffPolicy = {
   jitter: true,
 }
 
-/** The delay before attempt `attempt + 1` (attempt starts at 1). */
+/**
+ * The delay before attempt `attempt + 1` (attempt starts at 1).
+ * @example
+ * backoffDelay({ ...defaultBackoff, jitter: false }, 2) // 1500
+ */
 export function backoffDelay(
   policy: BackoffPolicy,
   attempt: number,

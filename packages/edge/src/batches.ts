@@ -5,9 +5,17 @@ import type { CreateInvalidationCommandInput } from '@aws-sdk/client-cloudfront'
 import { ValidationError } from '@ferry/core'
 import { compareCodeUnits, isWildcardPath } from './paths.js'
 
-/** CloudFront's limit of paths in one invalidation (and in progress per distribution). */
+/**
+ * CloudFront's limit of paths in one invalidation (and in progress per distribution).
+ * @example
+ * const batches = Math.ceil(paths.length / MAX_PATHS_PER_INVALIDATION)
+ */
 export const MAX_PATHS_PER_INVALIDATION = 3000
-/** CloudFront's limit of wildcard paths in progress per distribution. */
+/**
+ * CloudFront's limit of wildcard paths in progress per distribution.
+ * @example
+ * if (wildcards > MAX_WILDCARDS_IN_PROGRESS) await waitForInvalidations()
+ */
 export const MAX_WILDCARDS_IN_PROGRESS = 15
 
 /** One CreateInvalidation request to make. */

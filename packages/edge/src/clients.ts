@@ -6,7 +6,11 @@ import type * as AcceleratorSdk from '@aws-sdk/client-global-accelerator'
 import type { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator'
 import { awsClientConfig, ValidationError, type AwsOptions, type StepEnv } from '@ferry/core'
 
-/** The only region the Global Accelerator API answers in, whatever region the deploy uses. */
+/**
+ * The only region the Global Accelerator API answers in, whatever region the deploy uses.
+ * @example
+ * new GlobalAcceleratorClient({ region: GLOBAL_ACCELERATOR_REGION })
+ */
 export const GLOBAL_ACCELERATOR_REGION = 'us-west-2'
 
 /**

@@ -2,7 +2,11 @@
 // reduced to the smallest equivalent set (duplicates and paths under a wildcard dropped).
 import { ValidationError } from '@ferry/core'
 
-/** CloudFront refuses invalidation paths longer than this. */
+/**
+ * CloudFront refuses invalidation paths longer than this.
+ * @example
+ * if (path.length > MAX_INVALIDATION_PATH_LENGTH) throw new Error('path too long')
+ */
 export const MAX_INVALIDATION_PATH_LENGTH = 4000
 
 /**

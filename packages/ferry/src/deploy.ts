@@ -37,7 +37,11 @@ export function deploy(options: PipelineOptions = {}): Deploy<Record<never, neve
   return new Deploy(pipeline(options))
 }
 
-/** An immutable fluent pipeline; `.pipeline` is the underlying core pipeline. */
+/**
+ * An immutable fluent pipeline; `.pipeline` is the underlying core pipeline.
+ * @example
+ * const d: Deploy<{ server: WebServer }> = deploy({ aws }).launchWebServer({ name: 'web' })
+ */
 export class Deploy<TCtx extends object> {
   constructor(readonly pipeline: Pipeline<TCtx>) {}
 

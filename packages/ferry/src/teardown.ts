@@ -91,7 +91,11 @@ export async function teardown(
   return { runId, regions, accelerators, images, ec2 }
 }
 
-/** The regions to clean: given, the client's own, and every region the journal names. */
+/**
+ * The regions to clean: given, the client's own, and every region the journal names.
+ * @example
+ * await teardownRegions(runId, { aws }) // ['us-east-1', 'eu-west-1']
+ */
 export async function teardownRegions(
   runId: string,
   options: Pick<TeardownOptions, 'aws' | 'regions' | 'journal'>,

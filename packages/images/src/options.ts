@@ -25,7 +25,11 @@ export interface ImagesOptions {
   recorded?: (key: string) => string | undefined
 }
 
-/** Default for `maxWaitTime`: snapshots of large volumes and AMI copies take many minutes. */
+/**
+ * Default for `maxWaitTime`: snapshots of large volumes and AMI copies take many minutes.
+ * @example
+ * await createAmi(input, { maxWaitTime: 2 * DEFAULT_MAX_WAIT_MS })
+ */
 export const DEFAULT_MAX_WAIT_MS = 30 * 60_000
 
 /** The step name used for tags when a function runs outside a pipeline. */

@@ -2,9 +2,17 @@
 import type { ResourceType, TagSpecification } from '@aws-sdk/client-ec2'
 import { ferryTags, ValidationError, type Tag } from '@ferry/core'
 
-/** Marks resources made by @ferry/images, so teardown deletes only the volumes it made. */
+/**
+ * Marks resources made by @ferry/images, so teardown deletes only the volumes it made.
+ * @example
+ * const filters = [{ Name: `tag:${MODULE_TAG}`, Values: ['images'] }]
+ */
 export const MODULE_TAG = 'ferry:module'
-/** The source AMI of a copy: a re-run finds its copy by it. */
+/**
+ * The source AMI of a copy: a re-run finds its copy by it.
+ * @example
+ * const source = image.Tags?.find((t) => t.Key === SOURCE_TAG)?.Value
+ */
 export const SOURCE_TAG = 'ferry:source'
 
 /** What a created resource is tagged with. */

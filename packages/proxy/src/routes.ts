@@ -3,7 +3,11 @@
 import { isIP } from 'node:net'
 import { validate, ValidationError } from '@ferry/core'
 
-/** Where nginx serves ACME http-01 challenge files from the webroot, on the HTTP port. */
+/**
+ * Where nginx serves ACME http-01 challenge files from the webroot, on the HTTP port.
+ * @example
+ * const url = `http://${domain}${ACME_PATH}${token}`
+ */
 export const ACME_PATH = '/.well-known/acme-challenge/'
 
 /** An upstream server: a port on the host itself unless `host` says otherwise. */
