@@ -235,5 +235,13 @@ describe('runContainer on the lab host (podman behind docker, over SSH with sudo
       { docker: 'docker; rm -rf /' },
     ).catch((e: unknown) => e)
     expect(ValidationError.is(error) && error.field).toBe('docker')
+    for (const field of ['envDir', 'stateDir'] as const) {
+      const bad = await runContainer(
+        noCallHost,
+        { name: 'ok', image },
+        { [field]: 'relative/dir' },
+      ).catch((e: unknown) => e)
+      expect(ValidationError.is(bad) && bad.field).toBe(field)
+    }
   })
 })
