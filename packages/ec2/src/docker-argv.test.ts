@@ -71,6 +71,24 @@ describe('dockerRun', () => {
     ])
   })
 
+  it('names a cidfile and refuses to pull when asked (the fast path)', () => {
+    const argv = dockerRun('docker', spec, {
+      name: 'api',
+      cidFile: '/run/ferry/api.1a.cid',
+      pull: 'never',
+    })
+    expect(argv.slice(0, 7)).toEqual([
+      'docker',
+      'run',
+      '-d',
+      '--name',
+      'api',
+      '--cidfile=/run/ferry/api.1a.cid',
+      '--pull=never',
+    ])
+    expect(argv.slice(7)).toEqual(dockerRun('docker', spec, { name: 'api' }).slice(5))
+  })
+
   it("binds all interfaces only with publish: 'all'; adds --init and udp", () => {
     const c = checkContainer({
       name: 'dns',

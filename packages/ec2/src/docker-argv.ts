@@ -20,14 +20,16 @@ export const MANAGED_LABEL = 'ferry.managed=true'
 
 /**
  * `docker run -d` for a checked spec. A probe publishes on random loopback ports with no
- * restart policy, so it can run beside the container it would replace.
+ * restart policy, so it can run beside the container it would replace. `cidFile` makes the
+ * engine write the new container's id there (so a failure removes only what this run created);
+ * `pull: 'never'` fails on a missing image instead of pulling it.
  * @example
  * dockerRun('docker', spec, { name: 'api', envFile: '/run/ferry/api.env' })
  */
 export function dockerRun(
   bin: string,
   c: CheckedContainer,
-  o: { name: string; envFile?: string; probe?: boolean },
+  o: { name: string; envFile?: string; probe?: boolean; cidFile?: string; pull?: 'never' },
 ): Arg[] {
   return cmd(
     bin,
@@ -35,6 +37,8 @@ export function dockerRun(
     '-d',
     '--name',
     o.name,
+    o.cidFile && `--cidfile=${o.cidFile}`,
+    o.pull && `--pull=${o.pull}`,
     '--restart',
     o.probe ? 'no' : c.restart,
     c.init && '--init',

@@ -172,30 +172,41 @@ export async function startContainer(
     return (await d.run(o.argv)).stdout.trim().split('\n').pop() ?? ''
   } catch (error) {
     await d.remove(o.name)
-    // The engine's own words are all there is to tell a bind failure by.
-    if (
-      CommandError.is(error) &&
-      /address already in use|port is already allocated/i.test(error.stderrTail)
-    ) {
-      const port = c.ports.find((p) => error.stderrTail.includes(`:${p.host}`))?.host
-      throw portInUse(d, c, { port, cause: error })
-    }
+    if (CommandError.is(error) && isBindFailure(error.stderrTail))
+      throw portInUse(d, c, { stderr: error.stderrTail, cause: error })
     throw error
   }
 }
 
-function portInUse(
+/**
+ * Whether `docker run` failed to bind a host port. The engine's own words are all there is to
+ * tell a bind failure by.
+ * @example
+ * isBindFailure('listen tcp4 127.0.0.1:8080: bind: address already in use') // true
+ */
+export function isBindFailure(stderr: string): boolean {
+  return /address already in use|port is already allocated/i.test(stderr)
+}
+
+/**
+ * The port-in-use ContainerError, naming the port (given, or the one the engine's message names).
+ * @example
+ * throw portInUse(d, spec, { port: 8080 })
+ */
+export function portInUse(
   d: DockerCli,
   c: CheckedContainer,
-  { port, cause }: { port: number | undefined; cause?: unknown },
+  o: { port?: number; stderr?: string; cause?: unknown },
 ): ContainerError {
+  const port =
+    o.port ?? c.ports.find((p) => new RegExp(`:${p.host}(?!\\d)`).test(o.stderr ?? ''))?.host
   return new ContainerError({
     reason: 'port-in-use',
     container: c.name,
     host: d.host.name,
     ...(port === undefined ? {} : { port }),
     message: `Host port ${port ?? '(one of the published ports)'} on ${d.host.name} is already in use: choose another host port for ${c.name}, or stop what listens there.`,
-    cause,
+    cause: o.cause,
   })
 }
 

@@ -106,6 +106,7 @@ export {
   type PublishedPort,
 } from './docker-argv.js'
 export { engineCommand, healthCommand, portsTakenCommand } from './container-scripts.js'
+export { fastRunCommand } from './fast-run-script.js'
 export type { DockerOptions } from './docker-cli.js'
 
 // Shared

@@ -5,19 +5,14 @@
 //   2. swap: old renamed and stopped → new started on the real ports → health check → old removed;
 //      if the new one fails now, it is removed and the old one renamed back and started.
 // The only downtime is the swap (stop → start → first healthy answer).
+// A container that does not exist yet starts in one remote command (fast-run.ts); anything that
+// command cannot settle (no engine, a swap marker, a taken port, a missing image, the name in
+// use) takes the full path below.
 import { randomBytes } from 'node:crypto'
-import {
-  cmd,
-  createEmitter,
-  scrub,
-  Secret,
-  ValidationError,
-  type EventSink,
-  type Host,
-} from '@ferry/core'
+import { cmd, createEmitter, Secret, ValidationError, type EventSink, type Host } from '@ferry/core'
 import { ContainerError } from './container-error.js'
-import { healthCommand, HEALTH_STOPPED } from './container-scripts.js'
-import { checkContainer, type CheckedContainer, type ContainerSpec } from './container-spec.js'
+import { healthy, type RunContext } from './container-health.js'
+import { checkContainer, type ContainerSpec } from './container-spec.js'
 import {
   assertPortsFree,
   DockerCli,
@@ -27,6 +22,8 @@ import {
   type DockerOptions,
 } from './docker-cli.js'
 import { dockerCommands as dc, dockerRun, envFileText, type PublishedPort } from './docker-argv.js'
+import { fastRun } from './fast-run.js'
+import { swapMarker } from './fast-run-script.js'
 
 /** How runContainer works on the host. */
 export interface RunContainerOptions extends DockerOptions {
@@ -40,6 +37,8 @@ export interface RunContainerOptions extends DockerOptions {
   stopTimeoutSec?: number
   /** Where the env file lives while `docker run` reads it; default /run/ferry (tmpfs). */
   envDir?: string
+  /** Where a replacement marks itself in progress (kept across reboots); default /var/lib/ferry. */
+  stateDir?: string
   onEvent?: EventSink
 }
 
@@ -73,40 +72,48 @@ export async function runContainer(
   const c = checkContainer(spec)
   const d = new DockerCli(host, options)
   const emit = createEmitter(options.onEvent)
-  const envDir = checkEnvDir(options.envDir ?? '/run/ferry')
-  await ensureEngine(d, { install: options.installEngine ?? d.bin === 'docker', container: c.name })
-  const existing = await recoverInterruptedSwap(d, c.name)
-  await ensureImage(d, c)
-  await assertPortsFree(d, c, existing ? await d.ports(c.name) : [])
-  const envFile = c.env.length
-    ? `${envDir}/${c.name}.${randomBytes(6).toString('hex')}.env`
-    : undefined
-  const secrets = c.env.flatMap(([, v]) => (Secret.is(v) ? [v.reveal()] : []))
-  const ctx = {
+  const envDir = checkDir(options.envDir ?? '/run/ferry', 'envDir')
+  const marker = `${checkDir(options.stateDir ?? '/var/lib/ferry', 'stateDir')}/${c.name}.swap`
+  const x: RunContext = {
     d,
     c,
-    envFile,
-    secrets,
+    envFile: undefined,
+    secrets: c.env.flatMap(([, v]) => (Secret.is(v) ? [v.reveal()] : [])),
     timeoutSec: Math.ceil((options.healthTimeoutMs ?? 60_000) / 1000),
   }
+  const running = (id: string) =>
+    emit({ type: 'info', message: `${c.name} is running on ${host.name} (${id.slice(0, 12)}).` })
+  const fast = await fastRun(x, { envDir, marker })
+  if (fast.done) {
+    running(fast.id)
+    return { name: c.name, id: fast.id, image: c.image, ports: fast.ports, host: host.name }
+  }
+  await ensureEngine(d, { install: options.installEngine ?? d.bin === 'docker', container: c.name })
+  const existing = await recoverInterruptedSwap(d, {
+    name: c.name,
+    marker: fast.why === 'swap-marker' ? marker : undefined,
+  })
+  await ensureImage(d, c)
+  await assertPortsFree(d, c, existing ? await d.ports(c.name) : [])
+  x.envFile = c.env.length ? `${envDir}/${c.name}.${randomBytes(6).toString('hex')}.env` : undefined
   try {
-    if (envFile)
-      await host.writeFile(envFile, envFileText(c.env), {
+    if (x.envFile)
+      await host.writeFile(x.envFile, envFileText(c.env), {
         sudo: d.options.sudo !== false,
         mode: 0o600,
         mkdirs: true,
       })
     if (existing && (options.probe ?? c.ports.length > 0)) {
-      await probe(ctx)
+      await probe(x)
       emit({
         type: 'info',
         message: `${c.name}: the new container answered beside the old one; swapping.`,
       })
     }
     const id = existing
-      ? await swap(ctx, { existing, stopTimeoutSec: options.stopTimeoutSec ?? 10 })
-      : await fresh(ctx)
-    emit({ type: 'info', message: `${c.name} is running on ${host.name} (${id.slice(0, 12)}).` })
+      ? await swap(x, { existing, marker, stopTimeoutSec: options.stopTimeoutSec ?? 10 })
+      : await fresh(x)
+    running(id)
     return {
       name: c.name,
       id,
@@ -116,16 +123,8 @@ export async function runContainer(
       ...(existing ? { replaced: existing.id } : {}),
     }
   } finally {
-    if (envFile) await d.run(cmd('rm', '-f', '--', envFile), { check: false, quiet: true })
+    if (x.envFile) await d.run(cmd('rm', '-f', '--', x.envFile), { check: false, quiet: true })
   }
-}
-
-interface RunContext {
-  d: DockerCli
-  c: CheckedContainer
-  envFile: string | undefined
-  secrets: string[]
-  timeoutSec: number
 }
 
 async function fresh(x: RunContext): Promise<string> {
@@ -163,11 +162,13 @@ async function probe(x: RunContext): Promise<void> {
 
 async function swap(
   x: RunContext,
-  o: { existing: { status: string; id: string }; stopTimeoutSec: number },
+  o: { existing: { status: string; id: string }; marker: string; stopTimeoutSec: number },
 ): Promise<string> {
   const { d, c } = x
   const old = `${c.name}-ferry-old`
   const wasRunning = ['running', 'restarting'].includes(o.existing.status)
+  // Until the names are right again, the fast path of a later run must not start a fresh NAME.
+  await d.run(swapMarker.set(o.marker))
   await d.remove(old)
   await d.run(dc.rename(d.bin, c.name, old))
   if (wasRunning) await d.run(dc.stop(d.bin, old, o.stopTimeoutSec))
@@ -178,13 +179,15 @@ async function swap(
     })
     await healthy(x, { name: c.name, port: c.health.port })
     await d.remove(old)
+    await d.run(swapMarker.clear(o.marker))
     return id
   } catch (error) {
     // Put the old container back as it was.
     await d.remove(c.name)
     await d.run(dc.rename(d.bin, old, c.name))
+    if (wasRunning) await d.run(dc.start(d.bin, c.name))
+    await d.run(swapMarker.clear(o.marker))
     if (wasRunning) {
-      await d.run(dc.start(d.bin, c.name))
       // The error says the old container keeps serving: it is answering again before we return.
       await healthy(x, { name: c.name, port: c.health.port, label: `${c.name} (restored)` }).catch(
         (restoreError: unknown) => {
@@ -203,55 +206,30 @@ async function swap(
   }
 }
 
-async function healthy(
-  x: RunContext,
-  o: { name: string; port: number | undefined; label?: string },
-): Promise<void> {
-  const h = x.c.health
-  const r = await x.d.run(
-    healthCommand(x.d.bin, o.name, {
-      kind: h.kind,
-      port: o.port,
-      path: h.path,
-      timeoutSec: x.timeoutSec,
-    }),
-    { check: false, quiet: true, timeout: (x.timeoutSec + 30) * 1000 },
-  )
-  if (r.exitCode === 0) return
-  const logs = scrub(await x.d.logTail(o.name), x.secrets)
-  const what =
-    h.kind === 'running'
-      ? 'keep running'
-      : `answer ${h.kind.toUpperCase()} on port ${o.port}${h.path && h.kind === 'http' ? ` ${h.path}` : ''}`
-  throw new ContainerError({
-    reason: 'unhealthy',
-    container: x.c.name,
-    host: x.d.host.name,
-    image: x.c.image,
-    message: `${o.label ?? x.c.name} did not ${what} ${r.exitCode === HEALTH_STOPPED ? '(it stopped)' : `within ${x.timeoutSec} s`}. The previous container, if any, keeps serving.${logs ? `\nLast output:\n${logs}` : ''}`,
-  })
-}
-
 /**
- * A swap cut short (the old container renamed, the new one not started) is undone first.
- * Returns the container's state after that (one inspect when it exists, as before the swap).
+ * A swap cut short (the old container renamed, the new one not started) is undone first, and
+ * its marker (when the fast path found one) removed. Returns the container's state after that
+ * (one inspect when it exists, as before the swap).
  */
 async function recoverInterruptedSwap(
   d: DockerCli,
-  name: string,
+  o: { name: string; marker: string | undefined },
 ): Promise<{ status: string; id: string } | undefined> {
-  const old = `${name}-ferry-old`
-  const current = await d.state(name)
-  if (current || !(await d.state(old))) return current
-  await d.run(dc.rename(d.bin, old, name))
-  await d.run(dc.start(d.bin, name), { check: false })
-  return d.state(name)
+  const old = `${o.name}-ferry-old`
+  let current = await d.state(o.name)
+  if (!current && (await d.state(old))) {
+    await d.run(dc.rename(d.bin, old, o.name))
+    await d.run(dc.start(d.bin, o.name), { check: false })
+    current = await d.state(o.name)
+  }
+  if (o.marker) await d.run(swapMarker.clear(o.marker))
+  return current
 }
 
-function checkEnvDir(dir: string): string {
+function checkDir(dir: string, field: string): string {
   if (!/^\/[A-Za-z0-9._/-]*[^/]$/.test(dir))
     throw new ValidationError({
-      field: 'envDir',
+      field,
       value: dir,
       allowed: 'an absolute directory path such as /run/ferry',
     })

@@ -137,6 +137,12 @@ describe('runContainer on the lab host (podman behind docker, over SSH with sudo
 
   it('undoes a swap that was cut short (old renamed and stopped, new never started) before replacing', async () => {
     const { name, port, info } = await started('before-the-crash')
+    // What a swap leaves when it dies after the rename: its marker (root's, under the state
+    // directory) and the old container renamed and stopped.
+    const marker = `/var/lib/ferry/${name}.swap`
+    await host.run(cmd('sh', '-c', 'mkdir -p /var/lib/ferry && : > "$1"', 'mark', marker), {
+      sudo: true,
+    })
     await host.run(cmd(docker, 'rename', name, `${name}-ferry-old`), { sudo: true })
     await host.run(cmd(docker, 'stop', '-t', '1', `${name}-ferry-old`), { sudo: true })
     const next = await runContainer(
@@ -153,6 +159,7 @@ describe('runContainer on the lab host (podman behind docker, over SSH with sudo
     expect(next.replaced).toBe(info.id)
     expect((await get(port)).trim()).toBe('after-the-crash')
     expect((await containerNames()).filter((n) => n.startsWith(name))).toEqual([name])
+    expect(await host.exists(marker, { sudo: true })).toBe(false)
   })
 
   it('names a taken host port and starts nothing', async () => {
@@ -228,5 +235,13 @@ describe('runContainer on the lab host (podman behind docker, over SSH with sudo
       { docker: 'docker; rm -rf /' },
     ).catch((e: unknown) => e)
     expect(ValidationError.is(error) && error.field).toBe('docker')
+    for (const field of ['envDir', 'stateDir'] as const) {
+      const bad = await runContainer(
+        noCallHost,
+        { name: 'ok', image },
+        { [field]: 'relative/dir' },
+      ).catch((e: unknown) => e)
+      expect(ValidationError.is(bad) && bad.field).toBe(field)
+    }
   })
 })
