@@ -31,6 +31,10 @@ function recordingHost() {
       calls.push(`writeFile ${path}`)
       return inner.writeFile(path, data, o)
     },
+    writeFiles(files, o) {
+      calls.push(`writeFiles ${files.map((f) => f.path).join(' ')}`)
+      return inner.writeFiles(files, o)
+    },
     readFile(path, o) {
       calls.push(`readFile ${path}`)
       return inner.readFile(path, o)
