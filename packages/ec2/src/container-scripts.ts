@@ -76,18 +76,20 @@ export const HEALTH_STOPPED = 3
 export const HEALTH_TIMEOUT = 4
 
 // `health NAME KIND ADDR PORT PATH TIMEOUT` (engine CLI in $docker): asks the probe first and
-// inspects only when it fails (each engine call costs ~50 ms of Go start-up), polling 0.05 s
-// doubling to 1 s. Shared by healthCommand and the fast run, so there is one loop.
+// inspects only when it failed more than twice (each engine call costs ~50 ms of Go start-up,
+// which a busy host feels), polling 0.05 s doubling to 1 s. Shared by healthCommand and the fast run, so there is one loop.
 export const HEALTH_FUNCTION = `health_state() { "$docker" container inspect --format '{{.State.Status}} {{.RestartCount}}' "$1" 2>/dev/null || echo missing 0; }
 health() {
-  local name=$1 kind=$2 addr=$3 port=$4 path=$5 timeout=$6 ms=50 end state restarts
+  local name=$1 kind=$2 addr=$3 port=$4 path=$5 timeout=$6 ms=50 end state=starting restarts=0 tries=0
   end=$(( $(date +%s) + timeout ))
   while :; do
     case $kind in
       tcp) (exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null && return 0 ;;
       http) curl -fsS -o /dev/null --max-time 5 "http://$addr:$port$path" 2>/dev/null && return 0 ;;
     esac
-    read -r state restarts <<<"$(health_state "$name")"
+    # A process still starting gets two short retries before the engine is asked (0.15 s in all).
+    tries=$((tries + 1))
+    [ "$kind" != running ] && [ $tries -le 2 ] || read -r state restarts <<<"$(health_state "$name")"
     # A container that stopped or restarted (a crash loop under a restart policy) is not healthy.
     case $state in exited|dead|stopped|missing) echo "container $name is $state" >&2; return ${HEALTH_STOPPED};; esac
     if [ "\${restarts:-0}" -gt 0 ]; then echo "container $name restarted $restarts times" >&2; return ${HEALTH_STOPPED}; fi
