@@ -14,7 +14,7 @@ import {
   type WriteFileOptions,
 } from './remote-file.js'
 import { reveal, Secret } from './secret.js'
-import { cmd, render, sudo as withSudo, type Arg, type Command } from './shell.js'
+import { cmd, describeCommand, render, sudo as withSudo, type Arg, type Command } from './shell.js'
 import { aborted, retry, systemClock, type Clock, type RetryPolicy } from './wait.js'
 import { connectionError, LineSplitter, scrub } from './host-util.js'
 
@@ -136,7 +136,7 @@ export class SshHost implements Host {
 
   async run(command: Command, options: RunOptions = {}): Promise<RunResult> {
     const argv = options.sudo ? withSudo(command) : [...command]
-    const shown = render(argv)
+    const shown = describeCommand(argv)
     const secrets = argv.filter((a) => Secret.is(a)).map((s) => s.reveal())
     if (Secret.is(options.stdin)) secrets.push(options.stdin.reveal())
     const emit = options.onEvent ? createEmitter(options.onEvent) : this.#emit

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { ValidationError } from './errors.js'
 import { Secret } from './secret.js'
-import { cmd, envPair, quote, render, sudo } from './shell.js'
+import { cmd, describeCommand, envPair, quote, render, sudo } from './shell.js'
 
 // Runs a rendered line in a real sh and returns the argv it saw, NUL-separated.
 const throughSh = (line: string): string[] => {
@@ -90,5 +90,23 @@ describe('cmd and render', () => {
 
   test('sudo never prompts', () => {
     expect(sudo(cmd('nginx', '-t'))).toEqual(['sudo', '-n', '--', 'nginx', '-t'])
+  })
+})
+
+describe('describeCommand', () => {
+  test('a named shell script shows as its name and arguments, secrets redacted', () => {
+    const script = 'set -e\necho "$@"\n'
+    expect(describeCommand(cmd('bash', '-c', script, 'ferry-run', 'docker', new Secret('k')))).toBe(
+      "ferry-run docker '[REDACTED]'",
+    )
+    expect(describeCommand(sudo(cmd('sh', '-c', script, 'ferry-nginx', '/run/nginx.pid')))).toBe(
+      'sudo -n -- ferry-nginx /run/nginx.pid',
+    )
+  })
+
+  test('anything else renders as it is', () => {
+    expect(describeCommand(cmd('sh', '-c', 'echo hi'))).toBe("sh -c 'echo hi'")
+    expect(describeCommand(cmd('sh', '-c', 'x', 'not a name'))).toBe("sh -c x 'not a name'")
+    expect(describeCommand(sudo(cmd('nginx', '-t')))).toBe('sudo -n -- nginx -t')
   })
 })

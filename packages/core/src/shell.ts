@@ -79,3 +79,21 @@ export function envPair(key: string, value: string | Secret): Arg {
 export function sudo(command: Command): Arg[] {
   return ['sudo', '-n', '--', ...command]
 }
+
+/**
+ * How a command shows in events and errors: as `render` does, except that a shell script run as
+ * `sh|bash -c SCRIPT NAME ARGS…` shows as `NAME ARGS…` — ferry's scripts are constant text and
+ * their name (ferry-run, ferry-nginx, …) says which; a page of shell in every log line does not.
+ * @example
+ * describeCommand(cmd('sudo', '-n', '--', 'bash', '-c', script, 'ferry-run', 'docker', 'api')) // 'sudo -n -- ferry-run docker api'
+ */
+export function describeCommand(command: Command): string {
+  const start = command[0] === 'sudo' && command[1] === '-n' && command[2] === '--' ? 3 : 0
+  const [shell, flag, , name] = command.slice(start)
+  const script =
+    (shell === 'sh' || shell === 'bash') &&
+    flag === '-c' &&
+    typeof name === 'string' &&
+    /^[A-Za-z0-9._-]+$/.test(name)
+  return render(script ? [...command.slice(0, start), ...command.slice(start + 3)] : command)
+}
