@@ -48,6 +48,13 @@ export async function runFerry(
       })
       return {}
     }
+  const reloadsMs: number[] = []
+  const onEvent: EventSink = (e) => {
+    const reload =
+      e.type === 'info' && /serves the new configuration \(reload (\d+) ms\)/.exec(e.message)
+    if (reload) reloadsMs.push(Number(reload[1]))
+    o.onEvent?.(e)
+  }
   const started = performance.now()
   const report = await pipeline({
     resolveHost: labTarget(lab),
@@ -105,10 +112,10 @@ export async function runFerry(
         ),
       ),
     )
-    .run({ onEvent: o.onEvent })
+    .run({ onEvent })
   const totalMs = performance.now() - started
   const stepsMs = Object.fromEntries(
     report.steps.filter((s) => s.name !== 'fleet').map((s) => [s.name, s.durationMs]),
   )
-  return { totalMs, stepsMs }
+  return { totalMs, stepsMs, reloadsMs }
 }

@@ -15,6 +15,8 @@ import type { CertMaterial } from './cert.js'
 export interface SideResult {
   totalMs: number
   stepsMs: Record<string, number>
+  /** ferry only: each host's nginx reload, until only new workers accepted (from its events). */
+  reloadsMs?: number[]
 }
 
 /** The steps, in order; the ferry side's pipeline steps have the same names. */

@@ -126,6 +126,9 @@ function summary(
       (step) =>
         `      ${step.padEnd(22)} ${SIDES.map((side) => `${side} ${s(median(results[side].map((r) => r.stepsMs[step] ?? 0)))}`).join('  ')}`,
     ),
+    `      ferry waited for nginx's reload (until only new workers accept, ~0.1 s of it nginx's ` +
+      `own hand-over) a median ${s(median(results.ferry.flatMap((r) => r.reloadsMs ?? [])))} ` +
+      `per host; the hand script returns without waiting for it`,
     ...SIDES.filter((side) => results[side].some((r) => r.late)).map(
       (side) =>
         `      ${side}: the site did not answer yet when it returned in ` +

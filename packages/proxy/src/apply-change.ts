@@ -1,7 +1,7 @@
 // The one way ferry changes nginx: one remote transaction (see nginx-transaction.ts) that
 // uploads the new files, swaps them in, tests, reloads, and puts the old files back when nginx
 // refuses them. Its exit code says which phase failed and whether the old files are back.
-import { CommandError, type Host } from '@ferry/core'
+import { CommandError, type EventSink, type Host } from '@ferry/core'
 import { NginxError } from './errors.js'
 import type { NginxSettings } from './nginx-options.js'
 import {
@@ -18,19 +18,29 @@ export type { FileChange } from './nginx-transaction.js'
 /**
  * Applies file changes to nginx transactionally; throws NginxError (with `restored`) when nginx
  * refuses them, a CommandError naming the files when they could not be uploaded or written.
+ * With `emit`, says how long the reload took until only new workers accepted (~100 ms of it is
+ * nginx's own hand-over from old to new workers).
  * @example
  * await applyNginxChange(host, [{ path: configPath, content: text, mode: 0o644 }], { nginx })
  */
 export async function applyNginxChange(
   host: Host,
   changes: readonly FileChange[],
-  options: { nginx: NginxSettings; signal?: AbortSignal },
+  options: { nginx: NginxSettings; signal?: AbortSignal; emit?: EventSink },
 ): Promise<void> {
   const { nginx, signal } = options
   const paths = changes.map((c) => c.path)
   const { argv, stdin } = transactionCommand(changes, nginx)
   const r = await host.run(argv, { sudo: nginx.sudo, stdin, check: false, quiet: true, signal })
-  if (r.exitCode === 0) return
+  if (r.exitCode === 0) {
+    const us = /ferry-reload-us=(\d+)/.exec(r.stdout)?.[1]
+    if (us)
+      options.emit?.({
+        type: 'info',
+        message: `nginx on ${host.name} serves the new configuration (reload ${Math.round(Number(us) / 1000)} ms)`,
+      })
+    return
+  }
   const restored = r.stdout.includes('ferry-restored=1')
   const stderr = r.stderr.trim()
   switch (r.exitCode) {

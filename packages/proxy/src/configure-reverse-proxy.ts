@@ -97,7 +97,7 @@ export async function applyReverseProxy(
   const changed = !sameState(current, wanted)
   if (changed) {
     emit({ type: 'info', message: `writing ${paths.configPath} on ${host.name}` })
-    await writeSiteState(host, { paths, state: wanted }, { nginx, signal })
+    await writeSiteState(host, { paths, state: wanted }, { nginx, signal, emit })
   } else {
     emit({ type: 'info', message: `${paths.configPath} on ${host.name} is up to date` })
   }

@@ -74,7 +74,11 @@ export async function issueWithPlan(
   // Names the site does not serve yet get an HTTP server that answers challenges first.
   const didStage = stagedText !== current.text || link !== current.link
   if (didStage)
-    await writeSiteState(host, { paths, state: { text: stagedText, link } }, { nginx, signal })
+    await writeSiteState(
+      host,
+      { paths, state: { text: stagedText, link } },
+      { nginx, signal, emit },
+    )
   try {
     if (plan.preflight) {
       emit({
@@ -106,7 +110,7 @@ export async function issueWithPlan(
         { path: plan.keyPath, content: privateKey, mode: 0o600 },
         ...siteChanges(paths, { text, link }),
       ],
-      { nginx, signal },
+      { nginx, signal, emit },
     )
     return { ...cert, notAfter: info.notAfter.toISOString() }
   } catch (error) {

@@ -116,7 +116,7 @@ export function sameState(a: SiteState, b: SiteState): boolean {
 export async function writeSiteState(
   host: Host,
   site: { paths: SitePaths; state: SiteState },
-  options: { nginx: NginxSettings; signal?: AbortSignal },
+  options: { nginx: NginxSettings; signal?: AbortSignal; emit?: EventSink },
 ): Promise<void> {
   await applyNginxChange(host, siteChanges(site.paths, site.state), options)
 }

@@ -46,14 +46,27 @@ afterAll(async () => {
 
 describe('configureReverseProxy on the lab nginx', () => {
   test('routes by host name and by path to two upstream ports, with forwarding headers', async () => {
-    const result = await configureReverseProxy(host, {
-      name,
-      nginx,
-      routes: {
-        [api]: two.port,
-        [www]: { '/': one.port, '/api/': two.port, '/v2/': { port: two.port, stripPrefix: true } },
+    const messages: string[] = []
+    const result = await configureReverseProxy(
+      host,
+      {
+        name,
+        nginx,
+        routes: {
+          [api]: two.port,
+          [www]: {
+            '/': one.port,
+            '/api/': two.port,
+            '/v2/': { port: two.port, stripPrefix: true },
+          },
+        },
       },
-    })
+      { onEvent: (e) => e.type === 'info' && messages.push(e.message) },
+    )
+    // The event says when the reload was over (only new workers accepting), and how long it took.
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^nginx on .* serves the new configuration \(reload \d+ ms\)$/),
+    )
     expect(result).toMatchObject({
       name,
       configPath: `${lab.nginx.confDir}/${name}.conf`,
