@@ -48,24 +48,6 @@ describe('nginxCommands', () => {
     expect(nginxCommands.remove(['/a', '/b'])).toEqual(['rm', '-f', '--', '/a', '/b'])
   })
 
-  test('reloadAndWait runs the reload and passes its failure on', () => {
-    const run = (reloadCommand: string[]) => {
-      const argv = nginxCommands
-        .reloadAndWait(nginxSettings({ reloadCommand, pidPath: '/nonexistent/nginx.pid' }))
-        .map(String)
-      try {
-        return { code: 0, out: execFileSync(argv[0]!, argv.slice(1)).toString() }
-      } catch (e) {
-        return { code: (e as { status: number }).status, out: '' }
-      }
-    }
-    expect(run(['echo', 'reloaded'])).toEqual({
-      code: 0,
-      out: 'reloaded\nferry: reload not verified: no nginx master in /nonexistent/nginx.pid\n',
-    })
-    expect(run(['sh', '-c', 'exit 3'])).toEqual({ code: 3, out: '' })
-  })
-
   test('inspectSite runs in a real sh: layout, link, the file byte for byte', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry layout '))
     const webroot = mkdtempSync(join(tmpdir(), 'ferry-webroot-'))

@@ -1,7 +1,6 @@
 // argv builders for everything ferry runs on the host around nginx: pure, no I/O.
 import { cmd, type Arg } from '@ferry/core'
 import { sitePaths, type NginxSettings } from './nginx-options.js'
-import { RELOAD_AND_WAIT } from './nginx-transaction.js'
 import { ACME_PATH } from './routes.js'
 
 const INSTALL_SCRIPT = [
@@ -50,9 +49,6 @@ export const nginxCommands = {
   test: (nginx: NginxSettings): Arg[] => [...nginx.testCommand],
   /** The configured reload. */
   reload: (nginx: NginxSettings): Arg[] => [...nginx.reloadCommand],
-  /** The configured reload, then a wait until new workers serve (checked via `pidPath`). */
-  reloadAndWait: (nginx: NginxSettings): Arg[] =>
-    cmd('bash', '-c', RELOAD_AND_WAIT, 'ferry-reload', nginx.pidPath, [...nginx.reloadCommand]),
   /**
    * Everything ferry reads before it changes a site, in one command: exits 20 when nginx is
    * missing; else creates the ACME webroot and prints the layout (`sites`/`conf.d`), `link

@@ -65,13 +65,6 @@ const RELOAD_FUNCTION = [
   '}',
 ].join('\n')
 
-/**
- * The reload-and-wait script on its own: `bash -c RELOAD_AND_WAIT ferry-reload <pidfile> <reload…>`.
- * @example
- * cmd('bash', '-c', RELOAD_AND_WAIT, 'ferry-reload', '/run/nginx.pid', 'nginx', '-s', 'reload')
- */
-export const RELOAD_AND_WAIT = `${RELOAD_FUNCTION}\nferry_reload "$@"`
-
 // Arguments: pidfile, then counted lists (test argv, reload argv, link pairs, removals), then
 // the staged files' fields; their bytes come on stdin. Backups are named after $FERRY_ID.
 const TRANSACTION = [

@@ -147,22 +147,24 @@ describe('a refused change leaves the old routes and certificate serving', () =>
 
   // The change is one remote script that ignores the session's end: cut the connection while
   // it waits on the reload, and the host still ends restored (reload refused) or committed.
-  test('a connection dropped during the reload: the change still ends restored, not half-way', async () => {
+  // Resolves once the connection is cut (the change itself failed on the client side).
+  async function cutDuringReload(reloadCommand: string[]): Promise<void> {
     const before = await readConfig()
     const cut = labSshHost(lab)
     const change = configureReverseProxy(cut, {
       name,
-      nginx: {
-        ...nginx,
-        webroot: lab.nginx.webroot,
-        reloadCommand: ['sh', '-c', 'sleep 1; echo reload refused >&2; exit 1'],
-      },
+      nginx: { ...nginx, webroot: lab.nginx.webroot, reloadCommand },
       routes: { [domain]: b.port },
     }).catch((e: unknown) => e)
+    await waitUntil(async () => (await readConfig()) !== before)
+    await cut.close()
+    expect(await change).toBeInstanceOf(Error)
+  }
+
+  test('a connection dropped during the reload: the change still ends restored, not half-way', async () => {
+    const before = await readConfig()
     await whileServing(async () => {
-      await waitUntil(async () => (await readConfig()) !== before)
-      await cut.close()
-      expect(await change).toBeInstanceOf(Error)
+      await cutDuringReload(['sh', '-c', 'sleep 1; echo reload refused >&2; exit 1'])
       await waitUntil(async () => (await readConfig()) === before && (await leftovers()) === 0)
     })
     await expectUnchanged(before)
@@ -170,19 +172,7 @@ describe('a refused change leaves the old routes and certificate serving', () =>
 
   test('a connection dropped during a good reload: the new routes are committed and serve', async () => {
     const before = await readConfig()
-    const cut = labSshHost(lab)
-    const change = configureReverseProxy(cut, {
-      name,
-      nginx: {
-        ...nginx,
-        webroot: lab.nginx.webroot,
-        reloadCommand: ['sh', '-c', 'sleep 1; exec "$0" "$@"', ...own.reloadCommand],
-      },
-      routes: { [domain]: b.port },
-    }).catch((e: unknown) => e)
-    await waitUntil(async () => (await readConfig()) !== before)
-    await cut.close()
-    expect(await change).toBeInstanceOf(Error)
+    await cutDuringReload(['sh', '-c', 'sleep 1; exec "$0" "$@"', ...own.reloadCommand])
     await waitUntil(async () => (await leftovers()) === 0)
     await waitUntil(async () => (JSON.parse((await https()).body) as Seen).backend === 'b')
     // Back to A for the tests that follow.
