@@ -2,7 +2,7 @@
 // and whose image is present, starts in ONE remote command (fast-run-script.ts). Whatever that
 // command cannot settle on its own comes back as 'slow' and runContainer takes the full path.
 import { randomBytes } from 'node:crypto'
-import { CommandError, render, type Arg } from '@ferry/core'
+import { CommandError, describeCommand, type Arg } from '@ferry/core'
 import { unhealthy, type RunContext } from './container-health.js'
 import { HEALTH_STOPPED, HEALTH_TIMEOUT } from './container-scripts.js'
 import { isBindFailure, portInUse } from './docker-cli.js'
@@ -97,7 +97,7 @@ function failed(
 ): CommandError {
   return new CommandError({
     host,
-    command: render([...argv]),
+    command: describeCommand(argv),
     exitCode: r.exitCode,
     stderr: r.stderr,
   })

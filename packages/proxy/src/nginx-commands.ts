@@ -18,9 +18,12 @@ const INSTALL_SCRIPT = [
 /** `inspectSite`'s exit code when nginx is not installed. */
 export const NGINX_MISSING = 20
 
+// nginx without a configured binary: on root's PATH, or where the distros put it.
+const NGINX_ON_HOST = 'command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]'
+
 const INSPECT_SITE = [
   'bin=$1; layout=$2; available=$3; enabled=$4; webroot=$5; sites_conf=$6; sites_link=$7; confd_conf=$8',
-  `if [ -n "$bin" ]; then [ -x "$bin" ] || exit ${NGINX_MISSING}; else command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || exit ${NGINX_MISSING}; fi`,
+  `if [ -n "$bin" ]; then [ -x "$bin" ] || exit ${NGINX_MISSING}; else { ${NGINX_ON_HOST}; } || exit ${NGINX_MISSING}; fi`,
   'if [ -z "$layout" ]; then if [ -d "$available" ] && [ -d "$enabled" ]; then layout=sites; else layout=conf.d; fi; fi',
   'mkdir -p -m 755 -- "$webroot" || exit 1',
   'echo "$layout"',
@@ -37,9 +40,7 @@ const INSPECT_SITE = [
 export const nginxCommands = {
   /** Exits 0 when nginx is installed (the configured binary, else `nginx` on root's PATH). */
   present: (nginx: NginxSettings): Arg[] =>
-    nginx.bin
-      ? cmd('test', '-x', nginx.bin)
-      : cmd('sh', '-c', 'command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]'),
+    nginx.bin ? cmd('test', '-x', nginx.bin) : cmd('sh', '-c', NGINX_ON_HOST),
   /** Installs nginx with the host's package manager and starts it (systemd hosts). */
   install: (): Arg[] => cmd('sh', '-c', INSTALL_SCRIPT),
   /** Creates the ACME webroot (world-readable: nginx workers serve it). */
