@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from 'tsup'
 
 /** Every ferry package builds the same way: ESM + CJS + declarations for Node 20. */
-export const ferryBuild = (entry: string[]) =>
+export const ferryBuild = (entry: string[] | Record<string, string>) =>
   defineConfig({
     entry,
     format: ['esm', 'cjs'],

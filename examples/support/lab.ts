@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connectLab, freePort, startLab, type Lab, type LabInfo } from '@ferry/lab'
+import { connectLab, freePort, labHost, startLab, type Lab, type LabInfo } from '@ferry/lab'
 import {
   createSshHost,
   Secret,
@@ -41,9 +41,10 @@ export const labAws = (lab: LabInfo): AwsOptions => ({
 /** Every instance moto launches is "reached" at the lab's sshd, its host key pinned. */
 export const labResolveHost =
   (lab: LabInfo): ResolveHost =>
-  () => ({
-    host: lab.ssh.host,
-    port: lab.ssh.port,
+  (server) => ({
+    // The instance's own lab address: its port 22 answers only while its security group allows you.
+    host: labHost(lab, { instanceId: server.instanceId }).host,
+    port: labHost(lab, { instanceId: server.instanceId }).port,
     username: lab.ssh.username,
     privateKey: new Secret(lab.ssh.privateKey),
     hostKey: { fingerprint: lab.ssh.hostKeyFingerprint },

@@ -3,6 +3,7 @@
 import { AwsError, FerryError } from './errors.js'
 import { createEmitter, type EventSink } from './events.js'
 import { region as checkRegion } from './validate.js'
+import { retry, type Clock } from './wait.js'
 
 /** Static or provider-supplied AWS credentials, as the SDK takes them. */
 export type AwsCredentials =
@@ -263,4 +264,42 @@ export function runFilters(
   if (o.step) filters.push({ Name: `tag:${STEP_TAG}`, Values: [o.step] })
   for (const [Name, value] of Object.entries(extra)) filters.push({ Name, Values: [value] })
   return filters
+}
+
+/**
+ * How ferry retries a call that names an id it has just created. EC2 is eventually
+ * consistent: "you might get a NotFound error ... use exponential backoff ... up to about a few
+ * minutes" (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+ * About 75 s in all before the NotFound is believed.
+ * @example
+ * await retryFresh(() => tagInstance(id), { signal })
+ */
+export const FRESH_ID_RETRY = {
+  attempts: 12,
+  minDelayMs: 200,
+  maxDelayMs: 10_000,
+  factor: 2,
+  jitter: true,
+} as const
+
+/**
+ * Runs an AWS call that names ids this run just created, retrying while AWS answers NotFound
+ * for them (any `*NotFound` code, or the ones given), with {@link FRESH_ID_RETRY}.
+ * @example
+ * await retryFresh(() => ec2Call(ctx, 'CreateTags', send), { signal: ctx.signal, clock: ctx.clock })
+ */
+export async function retryFresh<T>(
+  call: () => Promise<T>,
+  options: { signal?: AbortSignal; clock?: Clock; codes?: string[]; onEvent?: EventSink } = {},
+): Promise<T> {
+  const codes = options.codes ?? ['NotFound']
+  return retry(call, { ...FRESH_ID_RETRY, retryable: (e) => isAwsCode(e, ...codes) }, {
+    signal: options.signal,
+    clock: options.clock,
+    onRetry: (e, attempt, delayMs) =>
+      createEmitter(options.onEvent)({
+        type: 'info',
+        message: `${AwsError.is(e) ? e.awsCode : 'NotFound'} for a resource just created (AWS is eventually consistent): retry ${attempt} in ${Math.round(delayMs)} ms`,
+      }),
+  })
 }

@@ -7,7 +7,7 @@ import { runInstancesInput } from './launch-input.js'
 import type { Created, ensureKeyPair } from './launch-resources.js'
 import type { CheckedLaunch } from './launch-spec.js'
 import type { LaunchWebServerOptions } from './launch.js'
-import { ec2Call, type Ec2Context } from './sdk.js'
+import { ec2CallFresh, type Ec2Context } from './sdk.js'
 import { webServerUserData } from './user-data.js'
 import { instanceFacts, withHost, type WebServer } from './web-server.js'
 
@@ -53,7 +53,8 @@ export async function runInstances(
       },
       o.tags,
     )
-    const out = await ec2Call(ctx, 'RunInstances', (s, ec2) =>
+    // The group was just created: EC2 may not know it yet (the ClientToken makes a retry safe).
+    const out = await ec2CallFresh(ctx, 'RunInstances', ['InvalidGroup.NotFound'], (s, ec2) =>
       ec2.send(new s.RunInstancesCommand(input)),
     )
     const instances = (out.Instances ?? []).filter((i) => i.InstanceId)
@@ -79,7 +80,7 @@ async function nameEach(
 ): Promise<void> {
   await Promise.all(
     instances.map((instance, i) =>
-      ec2Call(ctx, 'CreateTags', (s, ec2) =>
+      ec2CallFresh(ctx, 'CreateTags', ['InvalidInstanceID.NotFound'], (s, ec2) =>
         ec2.send(
           new s.CreateTagsCommand({
             Resources: [instance.InstanceId!],

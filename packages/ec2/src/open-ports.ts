@@ -13,7 +13,7 @@ import {
   type PortsSpec,
 } from './ingress.js'
 import { checkMyIp, type MyIpResolver } from './my-ip.js'
-import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
+import { ec2Call, ec2CallFresh, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
 import { describeAllInstances } from './tagged.js'
 
 /** A server (its instance's only security group) or a security group. */
@@ -48,9 +48,24 @@ export async function openPorts(
   options: PortsOptions = {},
 ): Promise<{ securityGroupId: string; ingress: IngressRule[] }> {
   const sshPort = target.ssh?.port ?? 22
-  const rules = checkPorts(spec, { sshPort })
+  checkPorts(spec, { sshPort })
   const ctx = await ec2Context({ ...options, region: options.region ?? regionOf(target) })
   const groupId = await targetGroup(ctx, target)
+  return openPortsWith(ctx, { groupId, spec, sshPort, options })
+}
+
+/**
+ * openPorts on a resolved context and group (launchWebServer opens SSH to you with it before
+ * its SSH rung: a new group has no ingress, and on AWS nothing would answer).
+ * @example
+ * await openPortsWith(ctx, { groupId, spec: { ssh: 'me', https: false, http: false }, sshPort: 22, options })
+ */
+export async function openPortsWith(
+  ctx: Ec2Context,
+  o: { groupId: string; spec: PortsSpec; sshPort: number; options: PortsOptions },
+): Promise<{ securityGroupId: string; ingress: IngressRule[] }> {
+  const { groupId, sshPort, options } = o
+  const rules = checkPorts(o.spec, { sshPort })
   const me = needsMe(rules) ? await (options.myIp ?? checkMyIp)() : undefined
   const desired = desiredIngress(rules, { me })
   if (opensSshToWorld(desired, sshPort))
@@ -130,7 +145,8 @@ async function authorize(
   }: { groupId: string; entries: IngressEntry[]; options: PortsOptions },
 ): Promise<IngressRule[]> {
   if (entries.length === 0) return []
-  await ec2Call(ctx, 'AuthorizeSecurityGroupIngress', (s, ec2) =>
+  // The group may be minutes old or milliseconds (a launch's own): NotFound can mean "not yet".
+  await ec2CallFresh(ctx, 'AuthorizeSecurityGroupIngress', ['InvalidGroup.NotFound'], (s, ec2) =>
     ec2.send(
       new s.AuthorizeSecurityGroupIngressCommand({
         GroupId: groupId,

@@ -6,6 +6,7 @@ import {
   awsClientConfig,
   callAws,
   createEmitter,
+  retryFresh,
   systemClock,
   type AwsOptions,
   type Clock,
@@ -80,4 +81,24 @@ export function ec2Call<T>(
   call: (sdk: Ec2Sdk, ec2: EC2Client) => Promise<T>,
 ): Promise<T> {
   return callAws({ service: 'EC2', operation, onEvent: ctx.emit }, () => call(ctx.sdk, ctx.ec2))
+}
+
+/**
+ * An EC2 call that names an id this run just created: retried while EC2 answers NotFound for it
+ * (eventual consistency), then the error stands. Pass the codes that mean "not visible yet".
+ * @example
+ * await ec2CallFresh(ctx, 'CreateTags', ['InvalidInstanceID.NotFound'], (s, ec2) => ec2.send(new s.CreateTagsCommand(input)))
+ */
+export function ec2CallFresh<T>(
+  ctx: Ec2Context,
+  operation: string,
+  codes: string[],
+  call: (sdk: Ec2Sdk, ec2: EC2Client) => Promise<T>,
+): Promise<T> {
+  return retryFresh(() => ec2Call(ctx, operation, call), {
+    codes,
+    signal: ctx.signal,
+    clock: ctx.clock,
+    onEvent: ctx.emit,
+  })
 }

@@ -1,7 +1,7 @@
 // Test helpers: the lab of this run, a separate EC2 client to read results back, and the lab's
 // sshd as the SSH target of every instance (its own key, its host key pinned).
 import { EC2Client } from '@aws-sdk/client-ec2'
-import { uniqueName, type LabInfo } from '@ferry/lab'
+import { labHost as labAddress, uniqueName, type LabInfo } from '@ferry/lab'
 import { labInfo } from '@ferry/lab/vitest'
 import {
   createSshHost,
@@ -18,10 +18,13 @@ export function lab(): LabInfo {
   return labInfo()
 }
 
-/** A new EC2 client on the lab's moto, separate from the one under test. */
+/**
+ * A new EC2 client on moto itself, separate from the one under test: it reads results back
+ * past the strict layer, so it never spends the NotFound answers of the ids ferry just made.
+ */
 export function readBackEc2(): EC2Client {
   const { aws } = lab()
-  return new EC2Client({ region: aws.region, endpoint: aws.endpoint, credentials: aws.credentials })
+  return new EC2Client({ region: aws.region, endpoint: aws.motoEndpoint, credentials: aws.credentials })
 }
 
 /** AWS options that point ferry at the lab's moto. */
@@ -30,12 +33,16 @@ export function labAws() {
   return { region: aws.region, endpoint: aws.endpoint, credentials: aws.credentials }
 }
 
-/** Every instance is the lab's sshd, logged in with the lab's key, its host key pinned. */
-export const labResolveHost: ResolveHost = () => {
+/**
+ * An instance's lab address (its port 22 answers only while its security group lets the lab's
+ * caller in), logged in with the lab's key, the sshd's host key pinned.
+ */
+export const labResolveHost: ResolveHost = (server) => {
   const { ssh } = lab()
+  const address = labAddress(lab(), { instanceId: server.instanceId })
   return {
-    host: ssh.host,
-    port: ssh.port,
+    host: address.host,
+    port: address.port,
     username: ssh.username,
     privateKey: ssh.privateKey,
     hostKey: { fingerprint: ssh.hostKeyFingerprint },

@@ -22,7 +22,9 @@ import { lab, labAws } from './lab.js'
 
 const info = lab()
 const aws = labAws(info)
-const ec2 = (region: string) => new EC2Client(awsClientConfig(aws, region))
+// Read back on moto itself: an independent observer, past the strict layer.
+const ec2 = (region: string) =>
+  new EC2Client(awsClientConfig({ ...aws, endpoint: info.aws.motoEndpoint }, region))
 let stack: FullStack | undefined
 afterAll(async () => {
   if (stack) await removeFullStack(stack) // only when the test failed before its own teardown

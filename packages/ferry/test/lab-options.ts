@@ -1,6 +1,6 @@
 // The lab as ferry options (no vitest import, so child-process fixtures can use it too):
 // AWS pointed at moto, every instance mapped to the lab's sshd with its host key pinned.
-import type { LabInfo } from '@ferry/lab'
+import { labHost, type LabInfo } from '@ferry/lab'
 import { Secret, type AwsOptions, type ResolveHost } from '@ferry/core'
 
 export const labAws = (info: LabInfo): AwsOptions => ({
@@ -11,9 +11,10 @@ export const labAws = (info: LabInfo): AwsOptions => ({
 
 export const labResolveHost =
   (info: LabInfo): ResolveHost =>
-  () => ({
-    host: info.ssh.host,
-    port: info.ssh.port,
+  (server) => ({
+    // The instance's own lab address: its port 22 answers only while its security group allows you.
+    host: labHost(info, { instanceId: server.instanceId }).host,
+    port: labHost(info, { instanceId: server.instanceId }).port,
     username: info.ssh.username,
     privateKey: new Secret(info.ssh.privateKey),
     hostKey: { fingerprint: info.ssh.hostKeyFingerprint },

@@ -15,12 +15,15 @@ export function labAws(): Required<Pick<AwsOptions, 'endpoint' | 'region' | 'cre
   return { endpoint: aws.endpoint, region: aws.region, credentials: { ...aws.credentials } }
 }
 
-/** A separate client, never the one under test, to read results back. */
+/**
+ * A separate client, never the one under test, to read results back and make fixtures: moto
+ * itself, past the strict layer (an observer must not spend the NotFound answers of new ids).
+ */
 export function reader(region: string): EC2Client {
   const aws = labAws()
   return new EC2Client({
     region,
-    endpoint: aws.endpoint,
+    endpoint: labInfo().aws.motoEndpoint,
     credentials: aws.credentials,
     maxAttempts: 2,
   })

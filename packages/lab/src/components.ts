@@ -7,6 +7,7 @@ import { startContainerEngine } from './podman'
 import { freePorts } from './ports'
 import type { LabProcess } from './proc'
 import { startSshd } from './sshd'
+import { startStrictAws } from './aws/start'
 import type { LabInfo } from './types'
 
 /** What every component start needs to know. */
@@ -15,9 +16,14 @@ export interface ComponentsPlan {
   timeoutMs: number
   motoServer?: string
   nonceReject?: boolean | number
+  /** The lab's notion of "you": where connections into instances come from. */
+  callerIp?: string
   /** Records each process the moment it exists. */
   onSpawn: (process: LabProcess) => void
 }
+
+/** Where the lab says you connect from: an address of TEST-NET-2 (RFC 5737), never routed. */
+export const DEFAULT_CALLER_IP = '198.51.100.10'
 
 type Started = Pick<LabInfo, 'aws' | 'ssh' | 'nginx' | 'acme' | 'docker' | 'timings'>
 
@@ -32,7 +38,8 @@ type Started = Pick<LabInfo, 'aws' | 'ssh' | 'nginx' | 'acme' | 'docker' | 'timi
 export async function startComponents(plan: ComponentsPlan): Promise<Started> {
   const { dir, timeoutMs, onSpawn } = plan
   const logs = join(dir, 'logs')
-  const [moto, ssh, http, https, acme, management, tls, dns, challManagement] = await freePorts(9)
+  const [moto, ssh, http, https, acme, management, tls, dns, challManagement, layer, g22, g80, g443] =
+    await freePorts(13)
   const timings: Record<string, number> = {}
   const timed = <T>(component: LabComponent, start: () => Promise<T>) =>
     named(component, start, timings)
@@ -42,6 +49,23 @@ export async function startComponents(plan: ComponentsPlan): Promise<Started> {
         port: moto!,
         log: join(logs, 'moto.log'),
         motoServer: plan.motoServer,
+        timeoutMs,
+        onSpawn,
+      }),
+    ),
+    timed('aws', () =>
+      startStrictAws({
+        layer: {
+          port: layer!,
+          motoEndpoint: `http://127.0.0.1:${moto!}`,
+          callerIp: plan.callerIp ?? DEFAULT_CALLER_IP,
+          gate: {
+            listen: { 22: g22!, 80: g80!, 443: g443! },
+            targets: { 22: ssh!, 80: http!, 443: https! },
+            instancesFile: join(dir, 'instances.json'),
+          },
+        },
+        log: join(logs, 'aws.log'),
         timeoutMs,
         onSpawn,
       }),
@@ -90,8 +114,14 @@ export async function startComponents(plan: ComponentsPlan): Promise<Started> {
       }),
     ),
   ])
-  const [m, s, n, a, docker] = valuesOrThrow(settled)
-  return { aws: m.aws, ssh: s.ssh, nginx: n.nginx, acme: a.acme, docker, timings }
+  const [m, strict, s, n, a, docker] = valuesOrThrow(settled)
+  const aws = {
+    ...m.aws,
+    endpoint: strict.endpoint,
+    motoEndpoint: m.aws.endpoint,
+    callerIp: plan.callerIp ?? DEFAULT_CALLER_IP,
+  }
+  return { aws, ssh: s.ssh, nginx: n.nginx, acme: a.acme, docker, timings }
 }
 
 // Any failure while starting a component (keygen, openssl, a missing binary) names it.

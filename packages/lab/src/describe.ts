@@ -14,7 +14,7 @@ export function describeLab(lab: LabInfo): string[] {
     return ms === undefined ? `${found}` : `${found}, ready in ${(ms / 1000).toFixed(1)} s`
   }
   return [
-    `moto up on ${lab.aws.endpoint.replace('http://', '')} (pid ${pid('moto')})`,
+    `moto up on ${lab.aws.motoEndpoint.replace('http://', '')} (pid ${pid('moto')}), behind the strict AWS layer on ${lab.aws.endpoint.replace('http://', '')} (pid ${pid('aws')}; you are ${lab.aws.callerIp})`,
     `sshd up on ${lab.ssh.host}:${lab.ssh.port} (pid ${pid('sshd')}) as ${lab.ssh.username}, host key ${lab.ssh.hostKeyFingerprint}`,
     `nginx up on 127.0.0.1:${lab.nginx.httpPort} (pid ${pid('nginx')}), prefix ${lab.nginx.prefix}`,
     `pebble up on ${lab.acme.directoryUrl} (pid ${pid('pebble')}; challtestsrv pid ${lab.processes.find((p) => p.component === 'challtestsrv')?.pid ?? '?'})`,

@@ -25,7 +25,7 @@ export interface MotoOptions {
  * @example
  * const { daemon, aws } = await startMoto({ port, log, timeoutMs: 30_000 })
  */
-export async function startMoto(options: MotoOptions): Promise<{ daemon: Daemon; aws: LabAws }> {
+export async function startMoto(options: MotoOptions): Promise<{ daemon: Daemon; aws: Omit<LabAws, 'motoEndpoint' | 'callerIp'> }> {
   const bin = findMotoServer(options.motoServer)
   const daemon = await spawnDaemon({
     component: 'moto',
@@ -39,10 +39,10 @@ export async function startMoto(options: MotoOptions): Promise<{ daemon: Daemon;
     probe: () => answersDescribeRegions(endpoint),
     timeoutMs: options.timeoutMs,
   })
-  const aws: LabAws = {
+  const aws = {
     endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    region: 'us-east-1' as const,
+    credentials: { accessKeyId: 'testing' as const, secretAccessKey: 'testing' as const },
   }
   return { daemon, aws }
 }

@@ -2,8 +2,15 @@ import type { LabProcess } from './proc'
 
 /** The lab's AWS endpoint (moto): pass it to any AWS SDK v3 client. */
 export interface LabAws {
-  /** e.g. 'http://127.0.0.1:41234' */
+  /**
+   * The lab's strict AWS layer (e.g. 'http://127.0.0.1:41234'): moto behind AWS's rules. Give
+   * this to every client.
+   */
   endpoint: string
+  /** moto itself, without the rules: only for a test that shows what moto alone lets through. */
+  motoEndpoint: string
+  /** The address the lab says you connect from (security groups are checked against it). */
+  callerIp: string
   region: 'us-east-1'
   credentials: { accessKeyId: 'testing'; secretAccessKey: 'testing' }
 }

@@ -1,0 +1,62 @@
+// The layer's settings per scope (a request's access key id). A scope nobody configured reads
+// the default scope's settings ('' — the lab's own credentials), so a lab-wide switch is one call.
+import type { AwsRequest } from './wire'
+import { applyPatch, defaultSettings, type FaultSpec, type SettingsPatch, type StrictSettings } from './settings'
+
+/** One scope: its settings, its queued faults, the caller address it reports. */
+export interface Scope {
+  settings: StrictSettings
+  callerIp: string
+  /** Takes the first queued fault that matches the request (and counts it down). */
+  takeFault(request: AwsRequest): FaultSpec['fault'] | undefined
+}
+
+/**
+ * The scope table.
+ * @example
+ * const scopes = createScopes('198.51.100.10')
+ * scopes.get('testing').settings.rules.idempotency // true
+ */
+export function createScopes(callerIp: string) {
+  const own = new Map<string, { settings?: StrictSettings; callerIp?: string; faults: Required<FaultSpec>[] }>()
+  const entry = (name: string) => {
+    let e = own.get(name)
+    if (!e) own.set(name, (e = { faults: [] }))
+    return e
+  }
+  const base = () => own.get('')
+  return {
+    get(name: string): Scope {
+      const e = own.get(name)
+      return {
+        settings: e?.settings ?? base()?.settings ?? defaultSettings(),
+        callerIp: e?.callerIp ?? base()?.callerIp ?? callerIp,
+        takeFault(request) {
+          const faults = e?.faults ?? []
+          const i = faults.findIndex(
+            (f) => f.operation === request.operation && (f.service === '' || f.service === request.service),
+          )
+          if (i < 0) return undefined
+          const f = faults[i]!
+          if (--f.times <= 0) faults.splice(i, 1)
+          return f.fault
+        },
+      }
+    },
+    configure(name: string, patch: SettingsPatch & { callerIp?: string }): StrictSettings {
+      const e = entry(name)
+      e.settings = applyPatch(e.settings ?? base()?.settings ?? defaultSettings(), patch)
+      if (patch.callerIp) e.callerIp = patch.callerIp
+      return e.settings
+    },
+    inject(name: string, fault: FaultSpec): void {
+      entry(name).faults.push({ service: '', times: 1, ...fault })
+    },
+    reset(name: string): void {
+      own.delete(name)
+    },
+  }
+}
+
+/** The scope table's handle. */
+export type Scopes = ReturnType<typeof createScopes>

@@ -1,0 +1,183 @@
+// Each rule of the lab's strict AWS layer, shown twice: moto alone lets the thing through, the
+// strict layer refuses it as AWS does. Every test works in a scope of its own.
+import { connect } from 'node:net'
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from '@aws-sdk/client-ec2'
+import { afterAll, describe, expect, it } from 'vitest'
+import { instanceAddress, labHost, strictAwsScope, type StrictAwsScope } from '../src/index'
+import { labInfo } from '../src/vitest'
+
+const lab = labInfo()
+const clients: EC2Client[] = []
+afterAll(() => clients.forEach((c) => c.destroy()))
+
+const client = (aws: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } }) => {
+  const c = new EC2Client({ endpoint: aws.endpoint, region: 'us-east-1', credentials: aws.credentials, maxAttempts: 1 })
+  clients.push(c)
+  return c
+}
+const moto = client({ endpoint: lab.aws.motoEndpoint, credentials: lab.aws.credentials })
+const scope = (name: string): { strict: StrictAwsScope; ec2: EC2Client } => {
+  const strict = strictAwsScope(lab.aws, `strict-${name}`)
+  return { strict, ec2: client(strict.aws) }
+}
+
+let ami: string | undefined
+async function imageId(): Promise<string> {
+  ami ??= (
+    await moto.send(
+      new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023*-x86_64'] }] }),
+    )
+  ).Images![0]!.ImageId!
+  return ami
+}
+const launch = async (ec2: EC2Client, extra: Partial<RunInstancesCommandInput> = {}) =>
+  (
+    await ec2.send(
+      new RunInstancesCommand({ ImageId: await imageId(), InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...extra }),
+    )
+  ).Instances!.map((i) => i.InstanceId!)
+
+const awsCode = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { name?: string }) => e.name,
+  )
+
+describe('idempotency tokens (RunInstances ClientToken)', () => {
+  it('moto alone makes a second instance for the same token', async () => {
+    const first = await launch(moto, { ClientToken: 'moto-token-1' })
+    const second = await launch(moto, { ClientToken: 'moto-token-1' })
+    expect(second).not.toEqual(first)
+  })
+
+  it('the strict lab returns the original instance, and refuses the token with other parameters', async () => {
+    const { ec2 } = scope('token')
+    const first = await launch(ec2, { ClientToken: 'strict-token-1' })
+    const again = await launch(ec2, { ClientToken: 'strict-token-1' })
+    expect(again).toEqual(first)
+    expect(await awsCode(launch(ec2, { ClientToken: 'strict-token-1', InstanceType: 't3.small' }))).toBe(
+      'IdempotentParameterMismatch',
+    )
+  })
+})
+
+describe('eventual consistency', () => {
+  const group = (ec2: EC2Client, name: string) =>
+    ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: 'lab test' })).then((o) => o.GroupId!)
+
+  it('moto alone finds a new security group at once', async () => {
+    const id = await group(moto, `moto-consistency-${Date.now()}`)
+    expect(await awsCode(moto.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))).toBe('ok')
+  })
+
+  it('the strict lab answers NotFound for the first use of a new id, then finds it', async () => {
+    const { ec2 } = scope('consistency')
+    const id = await group(ec2, `strict-consistency-${Date.now()}`)
+    const describe = () => awsCode(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))
+    expect(await describe()).toBe('InvalidGroup.NotFound')
+    expect(await describe()).toBe('ok')
+  })
+
+  it('a scope can ask for more NotFound uses, or none', async () => {
+    const { strict, ec2 } = scope('consistency-3')
+    await strict.configure({ consistencyUses: 3 })
+    const [id] = await launch(ec2)
+    const describe = () => awsCode(ec2.send(new DescribeInstancesCommand({ InstanceIds: [id!] })))
+    expect([await describe(), await describe(), await describe(), await describe()]).toEqual([
+      'InvalidInstanceID.NotFound',
+      'InvalidInstanceID.NotFound',
+      'InvalidInstanceID.NotFound',
+      'ok',
+    ])
+    await strict.configure({ rules: { consistency: false } })
+    const [other] = await launch(ec2)
+    expect(await awsCode(ec2.send(new DescribeInstancesCommand({ InstanceIds: [other!] })))).toBe('ok')
+  })
+})
+
+// What a client meets on an instance's port: the server's first bytes, or silence until it gives up.
+function firstBytes(host: string, port: number, waitMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port })
+    const done = (text: string) => {
+      socket.destroy()
+      resolve(text)
+    }
+    socket.once('data', (d) => done(d.toString('utf8')))
+    socket.once('error', (e) => done(`error ${e.message}`))
+    setTimeout(() => done('silence'), waitMs)
+  })
+}
+
+describe('security groups on the way into an instance', () => {
+  it('moto alone does not care: the lab sshd answers whoever asks', async () => {
+    const direct = labHost(lab)
+    expect(await firstBytes(direct.host, direct.port, 2000)).toMatch(/^SSH-2\.0-/)
+  })
+
+  it('the strict lab answers on 22 only while a group of the instance allows the caller', async () => {
+    const { strict, ec2 } = scope('gate')
+    await strict.configure({ rules: { consistency: false } })
+    const groupId = (
+      await ec2.send(new CreateSecurityGroupCommand({ GroupName: `gate-${Date.now()}`, Description: 'lab test' }))
+    ).GroupId!
+    const [id] = await launch(ec2, { SecurityGroupIds: [groupId] })
+    const { host, ports } = instanceAddress(lab, id!)
+    expect(labHost(lab, { instanceId: id })).toMatchObject({ host, port: ports[22] })
+    expect(await firstBytes(host, ports[22], 1500)).toBe('silence')
+
+    const allow = (cidr: string, port: number) =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] }],
+        }),
+      )
+    await allow('192.0.2.0/24', 22) // someone else's network: still silence
+    expect(await firstBytes(host, ports[22], 1500)).toBe('silence')
+    await allow(`${lab.aws.callerIp}/32`, 22) // applies to the next connection
+    expect(await firstBytes(host, ports[22], 5000)).toMatch(/^SSH-2\.0-/)
+    expect(await firstBytes(host, ports[80], 1500)).toBe('silence')
+
+    const { decisions } = await strict.gate()
+    const mine = decisions.filter((d) => d.instanceId === id)
+    expect(mine.map((d) => [d.port, d.allowed])).toEqual([
+      [22, false],
+      [22, false],
+      [22, true],
+      [80, false],
+    ])
+    expect(await strict.callerIp()).toBe(lab.aws.callerIp)
+  })
+})
+
+describe('faults', () => {
+  it('a lost response: AWS made the instance, the client saw a 500', async () => {
+    const { strict, ec2 } = scope('lost')
+    await strict.configure({ rules: { consistency: false } })
+    await strict.inject({ operation: 'RunInstances', fault: 'lose-response' })
+    const tag = `lost-${Date.now()}`
+    const tags = [{ ResourceType: 'instance' as const, Tags: [{ Key: 'lab-test', Value: tag }] }]
+    expect(await awsCode(launch(ec2, { TagSpecifications: tags }))).toBe('InternalError')
+    const found = await moto.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:lab-test', Values: [tag] }] }))
+    expect(found.Reservations?.flatMap((r) => r.Instances ?? [])).toHaveLength(1)
+    const calls = await strict.calls()
+    expect(calls.at(-1)).toMatchObject({ operation: 'RunInstances', by: 'lose-response' })
+  })
+
+  it('throttling answers RequestLimitExceeded before AWS sees the request', async () => {
+    const { strict, ec2 } = scope('throttle')
+    await strict.inject({ operation: 'DescribeImages', fault: 'throttle', times: 2 })
+    const describe = () => awsCode(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))
+    expect([await describe(), await describe()]).toEqual(['RequestLimitExceeded', 'RequestLimitExceeded'])
+  })
+})
