@@ -53,3 +53,17 @@ describe('checkLaunchInput', () => {
     expect(fieldOf({ name: 'web', keyPair: { steal: {} } })).toBe('keyPair')
   })
 })
+
+describe('sshFrom: the one way in a launch opens for its SSH rung', () => {
+  it("defaults to 'me' and accepts CIDRs", () => {
+    expect(checkLaunchInput({ name: 'web' }).sshFrom).toBeUndefined()
+    expect(fieldOf({ name: 'web', sshFrom: ['203.0.113.0/24'] })).toBe('accepted')
+  })
+
+  it('refuses the whole internet and a launch that could never answer on SSH', () => {
+    expect(fieldOf({ name: 'web', sshFrom: 'world' })).toBe('sshFrom')
+    expect(fieldOf({ name: 'web', sshFrom: ['0.0.0.0/0'] })).toBe('sshFrom')
+    expect(fieldOf({ name: 'web', sshFrom: false })).toBe('sshFrom')
+    expect(fieldOf({ name: 'web', sshFrom: false, ready: 'status-ok' })).toBe('accepted')
+  })
+})

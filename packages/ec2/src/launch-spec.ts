@@ -12,6 +12,7 @@ import { keyPath } from './key-file.js'
 import type { RootVolume } from './launch-input.js'
 import { READY_LEVELS, type HostKeyMode, type ReadyLevel } from './readiness.js'
 import { MAX_USER_DATA_BYTES } from './user-data.js'
+import { checkPorts, type Source } from './ingress.js'
 
 /** Which key pair the server gets. Default `{ create: {} }`. */
 export type KeyPairSpec =
@@ -54,6 +55,13 @@ export interface LaunchWebServerInput {
   hostKey?: HostKeyMode
   /** How far to wait; default 'cloud-init' (the top of the ladder). */
   ready?: ReadyLevel
+  /**
+   * Who may reach SSH, opened on the launch's own new group before the SSH rung (a new group
+   * has no ingress: on AWS nothing would answer). Default 'me' (your address only); false
+   * opens nothing (then `ready` must stop below 'ssh', or SSH must be reachable another way).
+   * openPorts adds the rest (443, 80) and keeps this rule.
+   */
+  sshFrom?: Source | Source[] | false
   /** Extra tags on everything created. */
   tags?: Record<string, string>
 }
@@ -98,6 +106,14 @@ export function checkLaunchInput(input: LaunchWebServerInput): CheckedLaunch {
     tags: checkTags(input.tags ?? {}),
     sshPort: validate.port(input.sshPort ?? 22, 'sshPort'),
   }
+  if (checked.sshFrom !== false) checkSshFrom(checked.sshFrom ?? 'me', checked.sshPort)
+  else if (READY_LEVELS.indexOf(checked.ready) >= READY_LEVELS.indexOf('ssh'))
+    // The launch's own group would have no way in: the SSH rung would wait for nothing.
+    throw new ValidationError({
+      field: 'sshFrom',
+      value: false,
+      allowed: `SSH sources while ready is '${checked.ready}' (or ready: 'running' | 'status-ok' with sshFrom: false)`,
+    })
   if (input.vpcId !== undefined) checkVpc(input.vpcId, 'vpcId')
   if (input.subnetId !== undefined) checkSubnet(input.subnetId, 'subnetId')
   if (
@@ -237,4 +253,14 @@ function checkUserData(userData: LaunchWebServerInput['userData']): void {
       value: userData,
       allowed: 'a script, false, or { nginx?, docker? }',
     })
+}
+
+// The launch's SSH sources are an openPorts `ssh` entry, refused under the launch's own name.
+function checkSshFrom(from: Source | Source[], sshPort: number): void {
+  try {
+    checkPorts({ ssh: from, https: false, http: false }, { sshPort })
+  } catch (error) {
+    if (!ValidationError.is(error)) throw error
+    throw new ValidationError({ field: 'sshFrom', value: from, allowed: error.allowed, cause: error })
+  }
 }

@@ -8,6 +8,7 @@ import { launchArchitecture, resolveNetwork } from './launch-resolve.js'
 import { keyPairName } from './launch-resources.js'
 import { checkLaunchInput, type LaunchWebServerInput } from './launch-spec.js'
 import { launchWebServer, type LaunchWebServerOptions } from './launch.js'
+import { READY_LEVELS } from './readiness.js'
 import { ec2Call } from './sdk.js'
 import { createSecurityGroupInput } from './security-group.js'
 import { stepContext, stepEc2 } from './step-env.js'
@@ -22,6 +23,7 @@ export type LaunchStepOptions = { name?: string } & Pick<
   | 'hostKeyWaitTime'
   | 'cloudInitTimeout'
   | 'cleanupOnFailure'
+  | 'myIp'
   /** Where to read host keys from (trust-on-first-use, fingerprint report); default the public IP. */
   | 'resolveHost'
 >
@@ -120,6 +122,20 @@ export function launchWebServerStep(
           ),
         ),
       )
+      if (spec.sshFrom !== false && READY_LEVELS.indexOf(spec.ready) >= READY_LEVELS.indexOf('ssh'))
+        entries.push(
+          aws('AuthorizeSecurityGroupIngress', {
+            GroupId: '{{securityGroup.groupId}}',
+            IpPermissions: [
+              {
+                IpProtocol: 'tcp',
+                FromPort: spec.sshPort,
+                ToPort: spec.sshPort,
+                Sources: [spec.sshFrom ?? 'me'].flat().map((s) => (s === 'me' ? '{{myIp}}/32' : s)),
+              },
+            ],
+          }),
+        )
       entries.push(
         aws(
           'RunInstances',

@@ -10,6 +10,8 @@ import {
   type SshHostOptions,
 } from '@ferry/core'
 import { resolveAmi } from './ami.js'
+import type { MyIpResolver } from './my-ip.js'
+import { openPortsWith } from './open-ports.js'
 import { adopted, makeServer, runInstances, serverName } from './launch-instances.js'
 import { assertRunnable, launchArchitecture, resolveNetwork } from './launch-resolve.js'
 import { checkLaunchInput, type CheckedLaunch, type LaunchWebServerInput } from './launch-spec.js'
@@ -49,6 +51,8 @@ export interface LaunchWebServerOptions extends Ec2Options {
   cloudInitTimeout?: number
   /** Delete what this call created when it fails; default true. */
   cleanupOnFailure?: boolean
+  /** Resolves `me` for `sshFrom`; default asks checkip.amazonaws.com (or `$FERRY_CHECKIP_URL`). */
+  myIp?: MyIpResolver
   /** Journal hook: records ids as soon as they exist (the pipeline passes `env.record`). */
   record?: (key: string, value: string) => Promise<void>
 }
@@ -100,6 +104,7 @@ export async function launchWebServer(
     })
     await options.record?.('keyPair', key.info.name)
     await options.record?.('securityGroup', group.groupId)
+    await openSshForLadder(ctx, spec, { groupId: group.groupId, options, tags })
     const instances =
       found.instances.length > 0
         ? adopted(ctx, found.instances)
@@ -147,6 +152,25 @@ export async function launchWebServer(
     throw error
   }
 }
+
+// A new group has no ingress, so on AWS the SSH rung would wait for nothing: open SSH to the
+// launch's `sshFrom` (default: you) first. An adopted group keeps what it has, plus this rule.
+async function openSshForLadder(
+  ctx: Ec2Context,
+  spec: CheckedLaunch,
+  o: { groupId: string; options: LaunchWebServerOptions; tags: { runId: string; step: string } },
+): Promise<void> {
+  if (spec.sshFrom === false || !reachesSsh(spec)) return
+  await openPortsWith(ctx, {
+    groupId: o.groupId,
+    spec: { ssh: spec.sshFrom ?? 'me', https: false, http: false },
+    sshPort: spec.sshPort,
+    options: { myIp: o.options.myIp, runId: o.tags.runId, step: o.tags.step },
+  })
+}
+
+const reachesSsh = (spec: CheckedLaunch) =>
+  READY_LEVELS.indexOf(spec.ready) >= READY_LEVELS.indexOf('ssh')
 
 async function climb(
   ctx: Ec2Context,

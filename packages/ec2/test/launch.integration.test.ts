@@ -106,7 +106,15 @@ describe('launchWebServer against moto, reaching the lab sshd', () => {
           Filters: [{ Name: 'group-id', Values: [server.securityGroupId] }],
         }),
       )
-      expect(rules.SecurityGroupRules?.filter((r) => !r.IsEgress)).toEqual([])
+      // Exactly one way in: SSH from you (the lab's caller), opened for the SSH rung.
+      expect(
+        rules.SecurityGroupRules?.filter((r) => !r.IsEgress).map((r) => [
+          r.IpProtocol,
+          r.FromPort,
+          r.ToPort,
+          r.CidrIpv4 ?? r.CidrIpv6,
+        ]),
+      ).toEqual([['tcp', 22, 22, `${lab().aws.callerIp}/32`]])
 
       const keys = await ec2.send(new DescribeKeyPairsCommand({ KeyNames: [server.keyPair.name] }))
       expect(tagMap(keys.KeyPairs?.[0]?.Tags)).toEqual({

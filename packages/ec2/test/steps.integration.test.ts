@@ -110,7 +110,14 @@ describe('steps, driven as a pipeline drives them', () => {
           Filters: [{ Name: 'group-id', Values: [ctx3.server.securityGroupId] }],
         }),
       )
-      expect(rules.SecurityGroupRules?.filter((r) => !r.IsEgress)).toEqual([])
+      // What is left is the launch's own SSH rule from you; the launch's undo deletes the group.
+      expect(
+        rules.SecurityGroupRules?.filter((r) => !r.IsEgress).map((r) => [
+          r.FromPort,
+          r.CidrIpv4,
+          r.Tags?.find((t) => t.Key === 'ferry:step')?.Value,
+        ]),
+      ).toEqual([[22, `${lab().aws.callerIp}/32`, 'launchWebServer']])
 
       expect(await launch.undo!(ctx3, envs[0]!)).toMatch(
         /^terminated i-.*, deleted sg-.*, deleted key pair ferry-web-/,

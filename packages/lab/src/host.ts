@@ -68,6 +68,8 @@ export function labEnv(lab: Pick<LabInfo, 'aws' | 'dir' | 'statePath'>): Record<
     AWS_SECRET_ACCESS_KEY: lab.aws.credentials.secretAccessKey,
     AWS_REGION: lab.aws.region,
     AWS_DEFAULT_REGION: lab.aws.region,
+    // ferry's `me` (checkip.amazonaws.com) answered by the lab: the address it treats as yours.
+    FERRY_CHECKIP_URL: `${lab.aws.endpoint}/_lab/checkip`,
     FERRY_LAB_DIR: lab.dir,
     FERRY_LAB_STATE: lab.statePath,
   }

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
-import { connectLab, describeLab, startLab, stopLabState, type LabInfo } from '../src/index'
+import { connectLab, describeLab, labEnv, startLab, stopLabState, type LabInfo } from '../src/index'
 import '../src/vitest'
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
@@ -16,6 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const lab = connectLab(reuse)
     console.log(`[lab] reusing the lab in ${lab.dir} (FERRY_LAB_STATE)`)
     project.provide('lab', labData(lab))
+    answerCheckIp(lab)
     return async () => {}
   }
   // One directory per run, so parallel runs (and their logs) never mix.
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   for (const line of describeLab(lab)) console.log(`[lab] ${line}`)
   console.log(`[lab] up in ${((lab.timings.total ?? 0) / 1000).toFixed(1)} s, dir ${dir}`)
   project.provide('lab', labData(lab))
+  answerCheckIp(lab)
 
   // If vitest dies without teardown, do not leave servers behind.
   const killOnExit = () => {
@@ -75,4 +77,10 @@ function processExists(pid: number): boolean {
 function labData(lab: LabInfo): LabInfo {
   const { dir, statePath, aws, ssh, nginx, acme, docker, processes, timings } = lab
   return { dir, statePath, aws, ssh, nginx, acme, docker, processes, timings }
+}
+
+// ferry's default `me` asks checkip.amazonaws.com; in the lab the strict layer answers with the
+// address its security groups treat as yours (the test workers inherit this).
+function answerCheckIp(lab: LabInfo): void {
+  process.env.FERRY_CHECKIP_URL = labEnv(lab).FERRY_CHECKIP_URL
 }
