@@ -9,16 +9,33 @@ import { Agent } from 'node:https'
 import { get } from 'node:http'
 import { join } from 'node:path'
 import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
   DescribeImagesCommand,
   EC2Client,
   RunInstancesCommand,
   TerminateInstancesCommand,
+  waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2'
 import acme from 'acme-client'
 import { NodeSSH } from 'node-ssh'
 import { connectLab, freePort, startLab, uniqueName, type Lab } from '@ferry/lab'
 
 const step = (what: string) => console.log(`\n== ${what}`)
+
+// EC2 is eventually consistent: a just-created id can answer NotFound for a moment (the lab's
+// strict AWS layer does so once per new id, as a real account may). Retry with backoff.
+async function untilVisible<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call()
+    } catch (e) {
+      if (attempt >= 8 || !/NotFound$/.test((e as Error).name)) throw e
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt))
+    }
+  }
+}
 const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
 
 async function main(lab: Lab): Promise<void> {
@@ -35,12 +52,35 @@ async function main(lab: Lab): Promise<void> {
       Filters: [{ Name: 'name', Values: ['al2023-ami-2023*-x86_64'] }],
     }),
   )
+  // A security group lets in only what it allows: SSH from you (what checkip would answer).
+  const { GroupId } = await ec2.send(
+    new CreateSecurityGroupCommand({
+      GroupName: uniqueName('roundtrip'),
+      Description: 'lab round trip',
+    }),
+  )
+  await untilVisible(() =>
+    ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            IpRanges: [{ CidrIp: `${lab.aws.callerIp}/32` }],
+          },
+        ],
+      }),
+    ),
+  )
   const { Instances } = await ec2.send(
     new RunInstancesCommand({
       ImageId: Images![0]!.ImageId,
       InstanceType: 't3.micro',
       MinCount: 1,
       MaxCount: 1,
+      SecurityGroupIds: [GroupId!],
     }),
   )
   const instanceId = Instances![0]!.InstanceId!
@@ -125,10 +165,15 @@ async function main(lab: Lab): Promise<void> {
     step('clean up')
     await sh(`sudo rm -f ${q(site)} && sudo ${lab.nginx.reloadCommand.map(q).join(' ')}`)
     await sh(`${docker} rm -f ${name}`)
-    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }))
+    await untilVisible(() => ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })))
     ssh.dispose()
+    await waitUntilInstanceTerminated(
+      { client: ec2, maxWaitTime: 120, minDelay: 1 },
+      { InstanceIds: [instanceId] },
+    )
+    await ec2.send(new DeleteSecurityGroupCommand({ GroupId }))
     ec2.destroy()
-    console.log('removed the site, the container and the instance')
+    console.log('removed the site, the container, the instance and its security group')
   }
 }
 

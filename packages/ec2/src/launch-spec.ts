@@ -261,6 +261,11 @@ function checkSshFrom(from: Source | Source[], sshPort: number): void {
     checkPorts({ ssh: from, https: false, http: false }, { sshPort })
   } catch (error) {
     if (!ValidationError.is(error)) throw error
-    throw new ValidationError({ field: 'sshFrom', value: from, allowed: error.allowed, cause: error })
+    throw new ValidationError({
+      field: 'sshFrom',
+      value: from,
+      allowed: error.allowed,
+      cause: error,
+    })
   }
 }

@@ -24,7 +24,11 @@ export function lab(): LabInfo {
  */
 export function readBackEc2(): EC2Client {
   const { aws } = lab()
-  return new EC2Client({ region: aws.region, endpoint: aws.motoEndpoint, credentials: aws.credentials })
+  return new EC2Client({
+    region: aws.region,
+    endpoint: aws.motoEndpoint,
+    credentials: aws.credentials,
+  })
 }
 
 /** AWS options that point ferry at the lab's moto. */

@@ -36,6 +36,7 @@ describe('a lab of its own', () => {
     const lab = await startLab() // in a directory of its own making, removed by stop()
     try {
       expect(lab.processes.map((p) => p.component).sort()).toEqual([
+        'aws',
         'challtestsrv',
         'moto',
         'nginx',
@@ -56,7 +57,7 @@ describe('a lab of its own', () => {
       const status = await run(process.execPath, [bin, 'status'], {
         env: { ...process.env, ...lab.env() },
       })
-      expect(status.stdout).toContain('up, 5/5 processes running')
+      expect(status.stdout).toContain('up, 6/6 processes running')
 
       // Leave an SSH session and a container running: stop() must end both.
       const ssh = await sshToLab(lab)
@@ -90,7 +91,7 @@ describe('a lab of its own', () => {
     const status = await run(process.execPath, [bin, 'status', '--dir', dir]).catch(
       (e: { stdout: string }) => e,
     )
-    expect(status.stdout).toContain('stopped, 0/5 processes running')
+    expect(status.stdout).toContain('stopped, 0/6 processes running')
   })
 
   it('a component that fails names itself with its log tail, and the rest are stopped', async () => {

@@ -6,7 +6,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2'
 import { afterAll, describe, expect, it } from 'vitest'
-import { labHost } from '../src/index'
+import { instanceAddress, labHost } from '../src/index'
 import { labInfo } from '../src/vitest'
 import { sshRun, sshToLab } from './helpers'
 
@@ -16,7 +16,17 @@ const ec2 = new EC2Client({
   region: lab.aws.region,
   credentials: lab.aws.credentials,
 })
-afterAll(() => ec2.destroy())
+// Clean-up talks to moto itself: the instance is new, and through the strict layer its first
+// use answers NotFound (eventual consistency), which this test is not about.
+const motoItself = new EC2Client({
+  endpoint: lab.aws.motoEndpoint,
+  region: lab.aws.region,
+  credentials: lab.aws.credentials,
+})
+afterAll(() => {
+  ec2.destroy()
+  motoItself.destroy()
+})
 
 describe('moto (the AWS APIs)', () => {
   it('answers EC2 DescribeRegions through the real SDK client', async () => {
@@ -24,7 +34,7 @@ describe('moto (the AWS APIs)', () => {
     expect(Regions?.map((r) => r.RegionName)).toContain('us-east-1')
   })
 
-  it('launches an instance that resolveHost maps to the lab sshd', async () => {
+  it('launches an instance that resolveHost maps to its own lab address (sshd behind its security group)', async () => {
     const { Images } = await ec2.send(
       new DescribeImagesCommand({
         Owners: ['amazon'],
@@ -49,11 +59,9 @@ describe('moto (the AWS APIs)', () => {
         publicIp: instance.PublicIpAddress,
         privateIp: instance.PrivateIpAddress,
       })
-      expect(host).toMatchObject({
-        host: '127.0.0.1',
-        port: lab.ssh.port,
-        username: 'ferry-deploy',
-      })
+      const address = instanceAddress(lab, instance.InstanceId!)
+      expect(host).toMatchObject({ host: address.host, port: address.ports[22], username: 'ferry-deploy' })
+      expect(address.host).toMatch(/^127\.10\.\d+\.\d+$/)
       const ssh = await sshToLab(lab)
       try {
         expect((await sshRun(ssh, 'whoami')).trim()).toBe('ferry-deploy')
@@ -61,7 +69,7 @@ describe('moto (the AWS APIs)', () => {
         ssh.dispose()
       }
     } finally {
-      await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }))
+      await motoItself.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }))
     }
   })
 })

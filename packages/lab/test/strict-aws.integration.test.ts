@@ -19,8 +19,16 @@ const lab = labInfo()
 const clients: EC2Client[] = []
 afterAll(() => clients.forEach((c) => c.destroy()))
 
-const client = (aws: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } }) => {
-  const c = new EC2Client({ endpoint: aws.endpoint, region: 'us-east-1', credentials: aws.credentials, maxAttempts: 1 })
+const client = (aws: {
+  endpoint: string
+  credentials: { accessKeyId: string; secretAccessKey: string }
+}) => {
+  const c = new EC2Client({
+    endpoint: aws.endpoint,
+    region: 'us-east-1',
+    credentials: aws.credentials,
+    maxAttempts: 1,
+  })
   clients.push(c)
   return c
 }
@@ -34,7 +42,10 @@ let ami: string | undefined
 async function imageId(): Promise<string> {
   ami ??= (
     await moto.send(
-      new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023*-x86_64'] }] }),
+      new DescribeImagesCommand({
+        Owners: ['amazon'],
+        Filters: [{ Name: 'name', Values: ['al2023-ami-2023*-x86_64'] }],
+      }),
     )
   ).Images![0]!.ImageId!
   return ami
@@ -42,7 +53,13 @@ async function imageId(): Promise<string> {
 const launch = async (ec2: EC2Client, extra: Partial<RunInstancesCommandInput> = {}) =>
   (
     await ec2.send(
-      new RunInstancesCommand({ ImageId: await imageId(), InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...extra }),
+      new RunInstancesCommand({
+        ImageId: await imageId(),
+        InstanceType: 't3.micro',
+        MinCount: 1,
+        MaxCount: 1,
+        ...extra,
+      }),
     )
   ).Instances!.map((i) => i.InstanceId!)
 
@@ -64,19 +81,45 @@ describe('idempotency tokens (RunInstances ClientToken)', () => {
     const first = await launch(ec2, { ClientToken: 'strict-token-1' })
     const again = await launch(ec2, { ClientToken: 'strict-token-1' })
     expect(again).toEqual(first)
-    expect(await awsCode(launch(ec2, { ClientToken: 'strict-token-1', InstanceType: 't3.small' }))).toBe(
-      'IdempotentParameterMismatch',
-    )
+    expect(
+      await awsCode(launch(ec2, { ClientToken: 'strict-token-1', InstanceType: 't3.small' })),
+    ).toBe('IdempotentParameterMismatch')
+  })
+
+  it('a token belongs to its Region: the same token elsewhere is a new request, not a mismatch', async () => {
+    const { strict, ec2 } = scope('token-regions')
+    const west = new EC2Client({
+      endpoint: strict.aws.endpoint,
+      region: 'us-west-2',
+      credentials: strict.aws.credentials,
+      maxAttempts: 1,
+    })
+    clients.push(west)
+    const east = await launch(ec2, { ClientToken: 'strict-token-regions' })
+    const westImage = (
+      await west.send(
+        new DescribeImagesCommand({
+          Owners: ['amazon'],
+          Filters: [{ Name: 'name', Values: ['al2023-ami-2023*-x86_64'] }],
+        }),
+      )
+    ).Images![0]!.ImageId!
+    const other = await launch(west, { ClientToken: 'strict-token-regions', ImageId: westImage })
+    expect(other).not.toEqual(east)
   })
 })
 
 describe('eventual consistency', () => {
   const group = (ec2: EC2Client, name: string) =>
-    ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: 'lab test' })).then((o) => o.GroupId!)
+    ec2
+      .send(new CreateSecurityGroupCommand({ GroupName: name, Description: 'lab test' }))
+      .then((o) => o.GroupId!)
 
   it('moto alone finds a new security group at once', async () => {
     const id = await group(moto, `moto-consistency-${Date.now()}`)
-    expect(await awsCode(moto.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))).toBe('ok')
+    expect(await awsCode(moto.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))).toBe(
+      'ok',
+    )
   })
 
   it('the strict lab answers NotFound for the first use of a new id, then finds it', async () => {
@@ -100,7 +143,9 @@ describe('eventual consistency', () => {
     ])
     await strict.configure({ rules: { consistency: false } })
     const [other] = await launch(ec2)
-    expect(await awsCode(ec2.send(new DescribeInstancesCommand({ InstanceIds: [other!] })))).toBe('ok')
+    expect(await awsCode(ec2.send(new DescribeInstancesCommand({ InstanceIds: [other!] })))).toBe(
+      'ok',
+    )
   })
 })
 
@@ -128,7 +173,12 @@ describe('security groups on the way into an instance', () => {
     const { strict, ec2 } = scope('gate')
     await strict.configure({ rules: { consistency: false } })
     const groupId = (
-      await ec2.send(new CreateSecurityGroupCommand({ GroupName: `gate-${Date.now()}`, Description: 'lab test' }))
+      await ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: `gate-${Date.now()}`,
+          Description: 'lab test',
+        }),
+      )
     ).GroupId!
     const [id] = await launch(ec2, { SecurityGroupIds: [groupId] })
     const { host, ports } = instanceAddress(lab, id!)
@@ -139,7 +189,9 @@ describe('security groups on the way into an instance', () => {
       ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
           GroupId: groupId,
-          IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] }],
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] },
+          ],
         }),
       )
     await allow('192.0.2.0/24', 22) // someone else's network: still silence
@@ -168,7 +220,9 @@ describe('faults', () => {
     const tag = `lost-${Date.now()}`
     const tags = [{ ResourceType: 'instance' as const, Tags: [{ Key: 'lab-test', Value: tag }] }]
     expect(await awsCode(launch(ec2, { TagSpecifications: tags }))).toBe('InternalError')
-    const found = await moto.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:lab-test', Values: [tag] }] }))
+    const found = await moto.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:lab-test', Values: [tag] }] }),
+    )
     expect(found.Reservations?.flatMap((r) => r.Instances ?? [])).toHaveLength(1)
     const calls = await strict.calls()
     expect(calls.at(-1)).toMatchObject({ operation: 'RunInstances', by: 'lose-response' })
@@ -177,7 +231,11 @@ describe('faults', () => {
   it('throttling answers RequestLimitExceeded before AWS sees the request', async () => {
     const { strict, ec2 } = scope('throttle')
     await strict.inject({ operation: 'DescribeImages', fault: 'throttle', times: 2 })
-    const describe = () => awsCode(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))
-    expect([await describe(), await describe()]).toEqual(['RequestLimitExceeded', 'RequestLimitExceeded'])
+    const describe = () =>
+      awsCode(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))
+    expect([await describe(), await describe()]).toEqual([
+      'RequestLimitExceeded',
+      'RequestLimitExceeded',
+    ])
   })
 })

@@ -39,7 +39,10 @@ export function controlRoutes(o: { scopes: Scopes; calls: LayerCall[]; gate: Gat
         case 'GET /_lab/calls':
           return reply(200, scope ? o.calls.filter((c) => c.scope === scope) : o.calls)
         case 'GET /_lab/gate':
-          return reply(200, { instances: [...o.gate.instances.values()], decisions: o.gate.decisions })
+          return reply(200, {
+            instances: [...o.gate.instances.values()],
+            decisions: o.gate.decisions,
+          })
         default:
           return reply(404, { error: `no lab route ${req.method} ${url.pathname}` })
       }

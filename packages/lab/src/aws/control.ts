@@ -38,10 +38,13 @@ export interface StrictAwsScope {
  */
 export function strictAwsScope(aws: { endpoint: string }, name: string): StrictAwsScope {
   const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${aws.endpoint}/_lab/${route}?scope=${encodeURIComponent(name)}`, {
-      method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
+    const response = await fetch(
+      `${aws.endpoint}/_lab/${route}?scope=${encodeURIComponent(name)}`,
+      {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      },
+    )
     const text = await response.text()
     if (!response.ok) throw new Error(`lab AWS layer: ${route}: ${text}`)
     return (route === 'checkip' ? text.trim() : JSON.parse(text)) as T

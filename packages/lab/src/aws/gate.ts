@@ -64,7 +64,10 @@ export function createGate(o: GateOptions) {
 
   const save = () => {
     const tmp = `${o.instancesFile}.tmp`
-    writeFileSync(tmp, JSON.stringify({ ports: o.listen, instances: [...instances.values()] }, null, 2))
+    writeFileSync(
+      tmp,
+      JSON.stringify({ ports: o.listen, instances: [...instances.values()] }, null, 2),
+    )
     renameSync(tmp, o.instancesFile)
   }
 
@@ -94,7 +97,13 @@ export function createGate(o: GateOptions) {
     } catch (e) {
       verdict = { allowed: false, reason: `could not read the instance: ${String(e)}` }
     }
-    decisions.push({ instanceId: entry.instanceId, port, caller, ...verdict, at: new Date().toISOString() })
+    decisions.push({
+      instanceId: entry.instanceId,
+      port,
+      caller,
+      ...verdict,
+      at: new Date().toISOString(),
+    })
     if (!verdict.allowed) {
       // Held without a byte until the client gives up (or 5 minutes), like a dropped SYN.
       held.add(socket)
@@ -194,7 +203,8 @@ export function cidrContains(cidr: string, address: string): boolean {
 function toBigInt(ip: string): { value: bigint; width: number } | undefined {
   if (ip.includes('.') && !ip.includes(':')) {
     const parts = ip.split('.').map(Number)
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+      return undefined
     return { value: parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n), width: 32 }
   }
   if (!ip.includes(':')) return undefined
@@ -203,5 +213,8 @@ function toBigInt(ip: string): { value: bigint; width: number } | undefined {
   const t = ip.includes('::') ? (tail ? tail.split(':') : []) : []
   const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h
   if (groups.length !== 8) return undefined
-  return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n), width: 128 }
+  return {
+    value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n),
+    width: 128,
+  }
 }

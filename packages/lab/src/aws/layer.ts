@@ -1,7 +1,12 @@
 // The lab's strict AWS layer: the endpoint every client is given. Each request is read off the
 // wire, checked by the rules (which may answer it as AWS would refuse it), forwarded to moto,
 // and its answer shown to the rules again. Faults a test queued are applied here too.
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
 import { awsError, type AwsResponse } from './respond'
 import { controlRoutes } from './control-routes'
 import { createGate, type Gate, type GatePort } from './gate'
@@ -16,7 +21,11 @@ export interface AwsLayerOptions {
   port: number
   /** moto's own endpoint, e.g. 'http://127.0.0.1:41231'. */
   motoEndpoint: string
-  gate: { listen: Record<GatePort, number>; targets: Record<GatePort, number>; instancesFile: string }
+  gate: {
+    listen: Record<GatePort, number>
+    targets: Record<GatePort, number>
+    instancesFile: string
+  }
   /** The lab's notion of "you": the address connections into instances come from. */
   callerIp: string
 }
@@ -37,7 +46,9 @@ export interface LayerCall {
  * @example
  * const layer = await startAwsLayer({ port, motoEndpoint, gate, callerIp: '198.51.100.10' })
  */
-export async function startAwsLayer(o: AwsLayerOptions): Promise<{ close: () => Promise<void>; gate: Gate }> {
+export async function startAwsLayer(
+  o: AwsLayerOptions,
+): Promise<{ close: () => Promise<void>; gate: Gate }> {
   const scopes = createScopes(o.callerIp)
   const rules: Rule[] = [idempotencyRule(), consistencyRule()]
   const calls: LayerCall[] = []
@@ -62,18 +73,38 @@ export async function startAwsLayer(o: AwsLayerOptions): Promise<{ close: () => 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req)
     if (req.url?.startsWith('/_lab/')) return control(req, body, res)
-    const request = readAwsRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body })
+    const request = readAwsRequest({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+    })
     const scope = scopes.get(request.scope)
     const ctx: RuleContext = { request, settings: scope.settings, moto, ec2 }
     const record = (status: number, by?: string) =>
-      calls.push({ service: request.service, region: request.region, scope: request.scope, operation: request.operation, status, ...(by ? { by } : {}) })
+      calls.push({
+        service: request.service,
+        region: request.region,
+        scope: request.scope,
+        operation: request.operation,
+        status,
+        ...(by ? { by } : {}),
+      })
 
     const fault = scope.takeFault(request)
     if (fault === 'throttle' || (typeof fault === 'object' && fault !== null)) {
       const answer =
         fault === 'throttle'
-          ? awsError(request, { code: request.service === 'ec2' ? 'RequestLimitExceeded' : 'Throttling', message: 'Request limit exceeded.', status: 503 })
-          : awsError(request, { code: fault.code, message: fault.message ?? fault.code, status: fault.status })
+          ? awsError(request, {
+              code: request.service === 'ec2' ? 'RequestLimitExceeded' : 'Throttling',
+              message: 'Request limit exceeded.',
+              status: 503,
+            })
+          : awsError(request, {
+              code: fault.code,
+              message: fault.message ?? fault.code,
+              status: fault.status,
+            })
       record(answer.status, 'fault')
       return send(res, answer)
     }
@@ -94,7 +125,14 @@ export async function startAwsLayer(o: AwsLayerOptions): Promise<{ close: () => 
     if (fault === 'lose-response' || fault === 'drop-connection') {
       record(response.status, fault)
       if (fault === 'drop-connection') return void res.destroy()
-      return send(res, awsError(request, { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 }))
+      return send(
+        res,
+        awsError(request, {
+          code: 'InternalError',
+          message: 'We encountered an internal error. Please try again.',
+          status: 500,
+        }),
+      )
     }
     record(response.status)
     send(res, response)
@@ -103,7 +141,9 @@ export async function startAwsLayer(o: AwsLayerOptions): Promise<{ close: () => 
   // Every instance AWS tells about gets its address (launched here, or by Auto Scaling in moto).
   async function openGates(request: AwsRequest, response: AwsResponse): Promise<void> {
     if (request.operation !== 'RunInstances' && request.operation !== 'DescribeInstances') return
-    const ids = [...response.body.toString('utf8').matchAll(/<instanceId>(i-[0-9a-f]+)<\/instanceId>/g)].map((m) => m[1]!)
+    const ids = [
+      ...response.body.toString('utf8').matchAll(/<instanceId>(i-[0-9a-f]+)<\/instanceId>/g),
+    ].map((m) => m[1]!)
     for (const id of new Set(ids)) await gate.add(id, request.region)
   }
 
@@ -144,7 +184,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
 export function forward(endpoint: string, r: AwsRequest): Promise<AwsResponse> {
   const url = new URL(endpoint)
   return new Promise((resolve, reject) => {
-    const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !HOP_BY_HOP.has(k)))
+    const headers = Object.fromEntries(
+      Object.entries(r.headers).filter(([k]) => !HOP_BY_HOP.has(k)),
+    )
     const req = httpRequest(
       {
         host: url.hostname,

@@ -19,7 +19,10 @@ export interface AwsErrorSpec {
 }
 
 const escapeXml = (s: string): string =>
-  s.replace(/[<>&'"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`)
+  s.replace(
+    /[<>&'"]/g,
+    (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`,
+  )
 
 /**
  * An error response in the request's protocol: EC2's `<Response><Errors>`, the query
@@ -27,7 +30,10 @@ const escapeXml = (s: string): string =>
  * @example
  * awsError(request, { code: 'IdempotentParameterMismatch', message: '…' })
  */
-export function awsError(request: Pick<AwsRequest, 'service' | 'protocol'>, e: AwsErrorSpec): AwsResponse {
+export function awsError(
+  request: Pick<AwsRequest, 'service' | 'protocol'>,
+  e: AwsErrorSpec,
+): AwsResponse {
   const requestId = randomUUID()
   const status = e.status ?? 400
   const code = escapeXml(e.code)
@@ -41,11 +47,20 @@ export function awsError(request: Pick<AwsRequest, 'service' | 'protocol'>, e: A
   const shape: Record<AwsProtocol, () => AwsResponse> = {
     query: () =>
       request.service === 'ec2'
-        ? xml(`<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`)
-        : xml(`<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`),
+        ? xml(
+            `<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
+          )
+        : xml(
+            `<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+          ),
     'rest-xml': () =>
-      xml(`<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`),
-    s3: () => xml(`<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`),
+      xml(
+        `<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      ),
+    s3: () =>
+      xml(
+        `<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`,
+      ),
     json: () => ({
       status,
       headers: {

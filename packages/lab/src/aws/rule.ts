@@ -25,5 +25,8 @@ export interface Rule {
   /** Answers the request itself (AWS refuses it), or undefined to let it through. */
   before?(ctx: RuleContext): Promise<AwsResponse | undefined> | AwsResponse | undefined
   /** Sees AWS's answer; may replace it. */
-  after?(ctx: RuleContext, response: AwsResponse): Promise<AwsResponse | undefined> | AwsResponse | undefined
+  after?(
+    ctx: RuleContext,
+    response: AwsResponse,
+  ): Promise<AwsResponse | undefined> | AwsResponse | undefined
 }

@@ -1,7 +1,13 @@
 // The layer's settings per scope (a request's access key id). A scope nobody configured reads
 // the default scope's settings ('' — the lab's own credentials), so a lab-wide switch is one call.
 import type { AwsRequest } from './wire'
-import { applyPatch, defaultSettings, type FaultSpec, type SettingsPatch, type StrictSettings } from './settings'
+import {
+  applyPatch,
+  defaultSettings,
+  type FaultSpec,
+  type SettingsPatch,
+  type StrictSettings,
+} from './settings'
 
 /** One scope: its settings, its queued faults, the caller address it reports. */
 export interface Scope {
@@ -18,7 +24,10 @@ export interface Scope {
  * scopes.get('testing').settings.rules.idempotency // true
  */
 export function createScopes(callerIp: string) {
-  const own = new Map<string, { settings?: StrictSettings; callerIp?: string; faults: Required<FaultSpec>[] }>()
+  const own = new Map<
+    string,
+    { settings?: StrictSettings; callerIp?: string; faults: Required<FaultSpec>[] }
+  >()
   const entry = (name: string) => {
     let e = own.get(name)
     if (!e) own.set(name, (e = { faults: [] }))
@@ -34,7 +43,9 @@ export function createScopes(callerIp: string) {
         takeFault(request) {
           const faults = e?.faults ?? []
           const i = faults.findIndex(
-            (f) => f.operation === request.operation && (f.service === '' || f.service === request.service),
+            (f) =>
+              f.operation === request.operation &&
+              (f.service === '' || f.service === request.service),
           )
           if (i < 0) return undefined
           const f = faults[i]!

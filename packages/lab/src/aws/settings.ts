@@ -23,7 +23,11 @@ export interface FaultSpec {
    *   of the answer — the SDK's retry arrives for something that already exists.
    * - `'drop-connection'`: AWS carries the request out, then the connection is cut.
    */
-  fault: { code: string; message?: string; status?: number } | 'throttle' | 'lose-response' | 'drop-connection'
+  fault:
+    | { code: string; message?: string; status?: number }
+    | 'throttle'
+    | 'lose-response'
+    | 'drop-connection'
 }
 
 /** Everything a scope can set. */

@@ -88,7 +88,8 @@ function credentialScope(
   url: URL,
 ): { accessKeyId: string; region: string; service: string } | undefined {
   const auth = String(headers.authorization ?? '')
-  const credential = /Credential=([^,\s]+)/.exec(auth)?.[1] ?? url.searchParams.get('X-Amz-Credential')
+  const credential =
+    /Credential=([^,\s]+)/.exec(auth)?.[1] ?? url.searchParams.get('X-Amz-Credential')
   if (!credential) return undefined
   const [accessKeyId = '', , region = '', service = ''] = credential.split('/')
   return { accessKeyId, region, service }
@@ -96,10 +97,30 @@ function credentialScope(
 
 // The REST operations the rules need by name; others stay '' and pass through untouched.
 const REST_OPERATIONS: { service: string; method: string; path: RegExp; operation: string }[] = [
-  { service: 'cloudfront', method: 'POST', path: /^\/[^/]+\/distribution\/[^/]+\/invalidation$/, operation: 'CreateInvalidation' },
-  { service: 'cloudfront', method: 'POST', path: /^\/[^/]+\/distribution$/, operation: 'CreateDistribution' },
-  { service: 'cloudfront', method: 'POST', path: /^\/[^/]+\/distribution-with-tags$/, operation: 'CreateDistributionWithTags' },
-  { service: 'cloudfront', method: 'GET', path: /^\/[^/]+\/distribution\/[^/]+\/invalidation\/[^/]+$/, operation: 'GetInvalidation' },
+  {
+    service: 'cloudfront',
+    method: 'POST',
+    path: /^\/[^/]+\/distribution\/[^/]+\/invalidation$/,
+    operation: 'CreateInvalidation',
+  },
+  {
+    service: 'cloudfront',
+    method: 'POST',
+    path: /^\/[^/]+\/distribution$/,
+    operation: 'CreateDistribution',
+  },
+  {
+    service: 'cloudfront',
+    method: 'POST',
+    path: /^\/[^/]+\/distribution-with-tags$/,
+    operation: 'CreateDistributionWithTags',
+  },
+  {
+    service: 'cloudfront',
+    method: 'GET',
+    path: /^\/[^/]+\/distribution\/[^/]+\/invalidation\/[^/]+$/,
+    operation: 'GetInvalidation',
+  },
 ]
 
 function restOperation(service: string, method: string, path: string): string {

@@ -1,7 +1,9 @@
 // Idempotency tokens. "If you repeat a request with the same client token and the same
 // parameters, the original result is returned; with the same token and different parameters,
 // Amazon EC2 returns IdempotentParameterMismatch" — AWS, "Ensuring idempotency in Amazon EC2
-// API requests" (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html);
+// API requests" (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html) —
+// "if one or more of the parameters, other than the Region or Availability Zone, are different":
+// a token belongs to its Region, and a different AZ alone is no mismatch;
 // tokens last at least 24 hours after the instance terminates, so the lab keeps them for its
 // whole life. CloudFront's CallerReference: "If you make a second invalidation request with the
 // same value for CallerReference, and if the rest of the request is the same, CloudFront doesn't
@@ -28,7 +30,11 @@ interface TokenSpec {
 
 const query = (name: string): Pick<TokenSpec, 'token' | 'fingerprint'> => ({
   token: ({ request }) => request.params.get(name) ?? undefined,
-  fingerprint: ({ request }) => `${request.region} ${fingerprintParams(request.params, name)}`,
+  fingerprint: ({ request }) =>
+    fingerprintParams(request.params, name)
+      .split('&')
+      .filter((p) => !p.startsWith('Placement.AvailabilityZone='))
+      .join('&'),
 })
 
 // CloudFront's reference is an element of the XML body: the rest of the body must match.
@@ -44,7 +50,8 @@ const TOKENS: Record<string, TokenSpec> = {
     mismatch: {
       code: 'IdempotentParameterMismatch',
       status: 400,
-      message: 'The client token you have provided is associated with a resource that is already deleted or has different parameters. Please use a different client token.',
+      message:
+        'The client token you have provided is associated with a resource that is already deleted or has different parameters. Please use a different client token.',
     },
   },
   'ec2 CopyImage': {
@@ -52,7 +59,8 @@ const TOKENS: Record<string, TokenSpec> = {
     mismatch: {
       code: 'IdempotentParameterMismatch',
       status: 400,
-      message: 'The client token you have provided is associated with a request that has different parameters. Please use a different client token.',
+      message:
+        'The client token you have provided is associated with a request that has different parameters. Please use a different client token.',
     },
   },
   'cloudfront CreateInvalidation': {
@@ -60,7 +68,8 @@ const TOKENS: Record<string, TokenSpec> = {
     mismatch: {
       code: 'InvalidationBatchAlreadyExists',
       status: 409,
-      message: 'The CallerReference you attempted to create the invalidation with is already in use with a different invalidation batch.',
+      message:
+        'The CallerReference you attempted to create the invalidation with is already in use with a different invalidation batch.',
     },
   },
   'cloudfront CreateDistribution': {
@@ -68,7 +77,8 @@ const TOKENS: Record<string, TokenSpec> = {
     mismatch: {
       code: 'DistributionAlreadyExists',
       status: 409,
-      message: 'The caller reference that you are using to create a distribution is associated with another distribution.',
+      message:
+        'The caller reference that you are using to create a distribution is associated with another distribution.',
     },
   },
   'cloudfront CreateDistributionWithTags': {
@@ -76,7 +86,8 @@ const TOKENS: Record<string, TokenSpec> = {
     mismatch: {
       code: 'DistributionAlreadyExists',
       status: 409,
-      message: 'The caller reference that you are using to create a distribution is associated with another distribution.',
+      message:
+        'The caller reference that you are using to create a distribution is associated with another distribution.',
     },
   },
 }
@@ -93,7 +104,11 @@ export function idempotencyRule(): Rule {
     const spec = TOKENS[`${ctx.request.service} ${ctx.request.operation}`]
     const token = spec?.token(ctx)
     if (!spec || !token) return undefined
-    return { spec, key: `${ctx.request.service} ${ctx.request.operation} ${token}` }
+    // EC2 keeps tokens per Region; CloudFront is global (its requests all sign for us-east-1).
+    return {
+      spec,
+      key: `${ctx.request.service} ${ctx.request.region} ${ctx.request.operation} ${token}`,
+    }
   }
   return {
     name: 'idempotency',
@@ -124,10 +139,14 @@ async function withCurrentStates(ctx: RuleContext, original: AwsResponse): Promi
   ids.forEach((id, i) => (params[`InstanceId.${i + 1}`] = id))
   const now = (await ctx.ec2(ctx.request.region, params)).body.toString('utf8')
   for (const id of ids) {
-    const state = new RegExp(`<instanceId>${id}</instanceId>[\\s\\S]*?(<instanceState>[\\s\\S]*?</instanceState>)`).exec(now)?.[1]
+    const state = new RegExp(
+      `<instanceId>${id}</instanceId>[\\s\\S]*?(<instanceState>[\\s\\S]*?</instanceState>)`,
+    ).exec(now)?.[1]
     if (!state) continue
     text = text.replace(
-      new RegExp(`(<instanceId>${id}</instanceId>[\\s\\S]*?)<instanceState>[\\s\\S]*?</instanceState>`),
+      new RegExp(
+        `(<instanceId>${id}</instanceId>[\\s\\S]*?)<instanceState>[\\s\\S]*?</instanceState>`,
+      ),
       `$1${state}`,
     )
   }
