@@ -223,14 +223,17 @@ export function checkImport(input: { name: string; publicKey: string }): void {
   validate.resourceName(input.name, 'keyPair.name', 255)
   if (
     typeof input.publicKey !== 'string' ||
-    !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .*)?$/.test(
+    // EC2 imports RSA and ED25519 keys only, not ECDSA ("Create a key pair ... and import
+    // the public key": https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html).
+    !/^(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+=*( .*)?$/.test(
       input.publicKey.trim(),
     )
   )
     throw new ValidationError({
       field: 'keyPair.publicKey',
       value: String(input.publicKey).slice(0, 40),
-      allowed: 'an OpenSSH public key line such as "ssh-ed25519 AAAA… comment"',
+      allowed:
+        'an OpenSSH ssh-ed25519 or ssh-rsa public key line such as "ssh-ed25519 AAAA… comment" (EC2 does not import ECDSA keys)',
     })
 }
 

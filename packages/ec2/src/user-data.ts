@@ -38,8 +38,9 @@ export function webServerUserData(options: UserDataOptions): string {
     else
       lines.push(
         'export DEBIAN_FRONTEND=noninteractive',
-        'apt-get update -y',
-        `apt-get install -y --no-install-recommends ${packages.join(' ')}`,
+        // At first boot unattended-upgrades holds the dpkg lock: wait for it instead of failing.
+        'apt-get -o DPkg::Lock::Timeout=600 update -y',
+        `apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends ${packages.join(' ')}`,
       )
     lines.push(`systemctl enable --now ${services.join(' ')}`)
   }
