@@ -3,7 +3,15 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { CreateKeyPairCommandInput, ImportKeyPairCommandInput } from '@aws-sdk/client-ec2'
-import { AwsError, ferryTags, Secret, validate, ValidationError } from '@ferry/core'
+import {
+  AwsError,
+  ferryTags,
+  RUN_TAG,
+  Secret,
+  STEP_TAG,
+  validate,
+  ValidationError,
+} from '@ferry/core'
 import { assertKeyFileFree, keyPath, writeKeyFile } from './key-file.js'
 import { toPpk } from './ppk.js'
 import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
@@ -122,9 +130,22 @@ export async function createKeyPairWith(
   input: CreateKeyPairInput,
   o: { files: { path: string; ppkPath?: string }; tags: TagContext },
 ): Promise<KeyPairInfo & { privateKey: Secret }> {
-  const out = await ec2Call(ctx, 'CreateKeyPair', (s, ec2) =>
-    ec2.send(new s.CreateKeyPairCommand(createKeyPairInput(input, o.tags))),
-  )
+  const create = () =>
+    ec2Call(ctx, 'CreateKeyPair', (s, ec2) =>
+      ec2.send(new s.CreateKeyPairCommand(createKeyPairInput(input, o.tags))),
+    )
+  const out = await create().catch(async (error: unknown) => {
+    // The SDK retried a create whose answer (and with it the only copy of the private key) was
+    // lost: the pair is there with this run's tags but can never be used. Delete it, make it again.
+    if (!(AwsError.is(error) && error.awsCode === 'InvalidKeyPair.Duplicate')) throw error
+    if (!(await isOwnKeyPair(ctx, input.name, o.tags))) throw error
+    ctx.emit({
+      type: 'info',
+      message: `Key pair ${input.name} was created but its answer (the private key) was lost; deleting it and creating it again.`,
+    })
+    await deleteKeyPairWith(ctx, input.name)
+    return create()
+  })
   const privateKey = new Secret(out.KeyMaterial ?? '')
   const written: string[] = []
   try {
@@ -225,9 +246,7 @@ export function checkImport(input: { name: string; publicKey: string }): void {
     typeof input.publicKey !== 'string' ||
     // EC2 imports RSA and ED25519 keys only, not ECDSA ("Create a key pair ... and import
     // the public key": https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html).
-    !/^(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+=*( .*)?$/.test(
-      input.publicKey.trim(),
-    )
+    !/^(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+=*( .*)?$/.test(input.publicKey.trim())
   )
     throw new ValidationError({
       field: 'keyPair.publicKey',
@@ -267,4 +286,14 @@ export async function deleteKeyPairWith(ctx: Ec2Context, name: string): Promise<
  */
 export function publicKeyOf(privateKey: string | Secret, comment?: string): string {
   return publicKeyLine(parsePrivateKey(privateKey), comment)
+}
+
+// True when the pair of that name carries exactly this run's and step's tags.
+async function isOwnKeyPair(ctx: Ec2Context, name: string, tags: TagContext): Promise<boolean> {
+  if (!tags.runId) return false
+  const out = await ec2Call(ctx, 'DescribeKeyPairs', (s, ec2) =>
+    ec2.send(new s.DescribeKeyPairsCommand({ KeyNames: [name] })),
+  )
+  const found = Object.fromEntries((out.KeyPairs?.[0]?.Tags ?? []).map((t) => [t.Key, t.Value]))
+  return found[RUN_TAG] === tags.runId && found[STEP_TAG] === (tags.step ?? found[STEP_TAG])
 }

@@ -2,7 +2,7 @@
 // and deleted again once nothing uses it.
 import { createHash } from 'node:crypto'
 import type { CreateSecurityGroupCommandInput } from '@aws-sdk/client-ec2'
-import { AwsError, FerryError, ferryTags, waitFor } from '@ferry/core'
+import { AwsError, FerryError, ferryTags, RUN_TAG, waitFor } from '@ferry/core'
 import { ec2Call, type Ec2Context } from './sdk.js'
 import type { TagContext } from './key-pair.js'
 
@@ -52,7 +52,14 @@ export async function createSecurityGroupWith(
 ): Promise<string> {
   const out = await ec2Call(ctx, 'CreateSecurityGroup', (s, ec2) =>
     ec2.send(new s.CreateSecurityGroupCommand(input)),
-  )
+  ).catch(async (error: unknown) => {
+    // The SDK retried a create whose answer was lost: the group is there, made by this very
+    // request (same name, same run tag). Adopt it; anyone else's group of that name stays an error.
+    if (!(AwsError.is(error) && error.awsCode === 'InvalidGroup.Duplicate')) throw error
+    const ours = await ownGroup(ctx, input)
+    if (!ours) throw error
+    return { GroupId: ours }
+  })
   if (!out.GroupId)
     throw new FerryError('AWS', 'CreateSecurityGroup returned no group id.', { retryable: true })
   return out.GroupId
@@ -93,4 +100,25 @@ export async function deleteSecurityGroupWith(
       clock: ctx.clock,
     },
   )
+}
+
+// The group of this name (and VPC) that carries the same ferry:run tag as the input.
+async function ownGroup(
+  ctx: Ec2Context,
+  input: CreateSecurityGroupCommandInput,
+): Promise<string | undefined> {
+  const run = input.TagSpecifications?.[0]?.Tags?.find((t) => t.Key === RUN_TAG)?.Value
+  if (!run) return undefined
+  const out = await ec2Call(ctx, 'DescribeSecurityGroups', (s, ec2) =>
+    ec2.send(
+      new s.DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'group-name', Values: [input.GroupName!] },
+          { Name: `tag:${RUN_TAG}`, Values: [run] },
+          ...(input.VpcId ? [{ Name: 'vpc-id', Values: [input.VpcId] }] : []),
+        ],
+      }),
+    ),
+  )
+  return out.SecurityGroups?.[0]?.GroupId
 }

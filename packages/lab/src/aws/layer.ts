@@ -91,7 +91,7 @@ export async function startAwsLayer(
         ...(by ? { by } : {}),
       })
 
-    const fault = scope.takeFault(request)
+    const fault = scope.takeFault(request, 'before')
     if (fault === 'throttle' || (typeof fault === 'object' && fault !== null)) {
       const answer =
         fault === 'throttle'
@@ -116,15 +116,16 @@ export async function startAwsLayer(
         return send(res, answer)
       }
     }
+    const lost = scope.takeFault(request, 'after')
     let response = await moto(request)
     for (const rule of rules) {
       if (!scope.settings.rules[rule.name]) continue
       response = (await rule.after?.(ctx, response)) ?? response
     }
     if (request.service === 'ec2' && response.status === 200) await openGates(request, response)
-    if (fault === 'lose-response' || fault === 'drop-connection') {
-      record(response.status, fault)
-      if (fault === 'drop-connection') return void res.destroy()
+    if (lost === 'lose-response' || lost === 'drop-connection') {
+      record(response.status, lost)
+      if (lost === 'drop-connection') return void res.destroy()
       return send(
         res,
         awsError(request, {

@@ -13,8 +13,12 @@ import {
 export interface Scope {
   settings: StrictSettings
   callerIp: string
-  /** Takes the first queued fault that matches the request (and counts it down). */
-  takeFault(request: AwsRequest): FaultSpec['fault'] | undefined
+  /**
+   * Takes the first queued fault that matches the request (and counts it down): `'before'`
+   * faults (errors, throttling) are answered instead of AWS; `'after'` faults (a lost answer, a
+   * cut connection) hit only a request that reached AWS.
+   */
+  takeFault(request: AwsRequest, when: 'before' | 'after'): FaultSpec['fault'] | undefined
 }
 
 /**
@@ -40,12 +44,15 @@ export function createScopes(callerIp: string) {
       return {
         settings: e?.settings ?? base()?.settings ?? defaultSettings(),
         callerIp: e?.callerIp ?? base()?.callerIp ?? callerIp,
-        takeFault(request) {
+        takeFault(request, when) {
           const faults = e?.faults ?? []
+          const after = (f: FaultSpec) =>
+            f.fault === 'lose-response' || f.fault === 'drop-connection'
           const i = faults.findIndex(
             (f) =>
               f.operation === request.operation &&
-              (f.service === '' || f.service === request.service),
+              (f.service === '' || f.service === request.service) &&
+              after(f) === (when === 'after'),
           )
           if (i < 0) return undefined
           const f = faults[i]!
