@@ -23,7 +23,7 @@ import {
 } from './launch-resources.js'
 import { progress, reachServer, READY_LEVELS, waitCloudInit, type ReadyLevel } from './readiness.js'
 import { ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
-import { describeAllInstances, findTagged, type TaggedResources } from './tagged.js'
+import { findTagged, type TaggedResources } from './tagged.js'
 import { deleteResourcesWith } from './terminate.js'
 import { waitForInstances } from './waiters.js'
 import type { WebServer } from './web-server.js'
@@ -122,8 +122,8 @@ export async function launchWebServer(
     const ids = instances.map((i) => i.InstanceId!)
     await options.record?.('instances', ids.join(','))
     const times = { maxWaitTime: options.maxWaitTime, minDelay: options.waiterMinDelay }
-    await waitForInstances(ctx, { state: 'running', instanceIds: ids, ...times })
-    const described = await describeAllInstances(ctx, [], ids)
+    // The wait's last describe is the instances as they run: no second DescribeInstances.
+    const described = await waitForInstances(ctx, { state: 'running', instanceIds: ids, ...times })
     const servers = described
       .sort((a, b) => (a.AmiLaunchIndex ?? 0) - (b.AmiLaunchIndex ?? 0))
       .map((instance, i) =>
@@ -218,7 +218,8 @@ async function cleanup(ctx: Ec2Context, created: Created, cause: unknown): Promi
     message: `Launch failed (${cause instanceof Error ? cause.message : String(cause)}); deleting what it created.`,
   })
   try {
-    await deleteResourcesWith(ctx, created, { minDelay: 2000 })
+    // Everything here is seconds old: a NotFound may only mean "not visible yet".
+    await deleteResourcesWith(ctx, created, { minDelay: 2000, fresh: true })
   } catch (error) {
     ctx.emit({
       type: 'warning',

@@ -74,8 +74,9 @@ export async function createSecurityGroupWith(
 export async function deleteSecurityGroupWith(
   ctx: Ec2Context,
   groupId: string,
-  options: { maxWaitTime?: number } = {},
+  options: { maxWaitTime?: number; fresh?: boolean } = {},
 ): Promise<void> {
+  let unseen = 0
   await waitFor(
     async () => {
       try {
@@ -83,8 +84,11 @@ export async function deleteSecurityGroupWith(
           ec2.send(new s.DeleteSecurityGroupCommand({ GroupId: groupId })),
         )
       } catch (error) {
+        // A group made seconds ago may not be visible yet: believe its NotFound only after a few.
         if (AwsError.is(error) && error.awsCode === 'InvalidGroup.NotFound')
-          return { done: true, value: undefined }
+          return options.fresh && ++unseen < 4
+            ? { done: false, state: 'not visible yet' }
+            : { done: true, value: undefined }
         if (AwsError.is(error) && error.awsCode === 'DependencyViolation')
           return { done: false, state: 'still in use' }
         throw error

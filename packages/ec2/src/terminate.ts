@@ -1,7 +1,7 @@
 // Terminating servers and deleting what was created with them, in dependency order:
 // instances (waited until terminated) → security groups → key pairs (→ key files).
 import { rm } from 'node:fs/promises'
-import { AwsError, validate } from '@ferry/core'
+import { AwsError, retryFresh, validate } from '@ferry/core'
 import { deleteKeyPairWith } from './key-pair.js'
 import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
 import { deleteSecurityGroupWith } from './security-group.js'
@@ -78,11 +78,24 @@ export async function terminateWebServer(
 export async function deleteResourcesWith(
   ctx: Ec2Context,
   r: Ec2Resources,
-  times: { maxWaitTime?: number; minDelay?: number } = {},
+  times: { maxWaitTime?: number; minDelay?: number; fresh?: boolean } = {},
 ): Promise<void> {
   if (r.instanceIds.length > 0) {
-    await ec2Call(ctx, 'TerminateInstances', (s, ec2) =>
-      ec2.send(new s.TerminateInstancesCommand({ InstanceIds: r.instanceIds })),
+    const terminate = () =>
+      ec2Call(ctx, 'TerminateInstances', (s, ec2) =>
+        ec2.send(new s.TerminateInstancesCommand({ InstanceIds: r.instanceIds })),
+      )
+    // A NotFound for instances made seconds ago means "not visible yet" (eventual consistency):
+    // retry before believing they are gone. For older ones it means gone.
+    await (
+      times.fresh
+        ? retryFresh(terminate, {
+            codes: ['InvalidInstanceID.NotFound'],
+            signal: ctx.signal,
+            clock: ctx.clock,
+            onEvent: ctx.emit,
+          })
+        : terminate()
     ).catch((error: unknown) => {
       if (!(AwsError.is(error) && error.awsCode === 'InvalidInstanceID.NotFound')) throw error
     })

@@ -56,6 +56,10 @@ export function createScopes(callerIp: string) {
           )
           if (i < 0) return undefined
           const f = faults[i]!
+          if (f.skip > 0) {
+            f.skip--
+            return undefined
+          }
           if (--f.times <= 0) faults.splice(i, 1)
           return f.fault
         },
@@ -68,7 +72,7 @@ export function createScopes(callerIp: string) {
       return e.settings
     },
     inject(name: string, fault: FaultSpec): void {
-      entry(name).faults.push({ service: '', times: 1, ...fault })
+      entry(name).faults.push({ service: '', times: 1, skip: 0, ...fault })
     },
     reset(name: string): void {
       own.delete(name)

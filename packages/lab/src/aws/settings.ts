@@ -16,6 +16,8 @@ export interface FaultSpec {
   service?: string
   /** How many matching requests it hits; default 1. */
   times?: number
+  /** How many matching requests pass untouched before it hits; default 0. */
+  skip?: number
   /**
    * - `{ code, message, status }`: answer with this AWS error; the request never reaches AWS.
    * - `'throttle'`: `RequestLimitExceeded` (EC2) / `Throttling` (others), HTTP 503, before AWS.
