@@ -1,6 +1,7 @@
 // The instances of a launch: RunInstances (with the ClientToken, moving past terminated
 // replays), per-instance Name tags for a fleet, and the WebServer objects built from them.
-import type { Instance } from '@aws-sdk/client-ec2'
+import { createHash } from 'node:crypto'
+import type { Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2'
 import { createSshHost, FerryError, sshTargetOf } from '@ferry/core'
 import { sshUserFor, type ResolvedAmi } from './ami.js'
 import { runInstancesInput } from './launch-input.js'
@@ -34,8 +35,7 @@ export async function runInstances(
   // A ClientToken whose instances were terminated (a cleaned-up earlier try) returns them
   // again on AWS: move to the next token generation.
   for (let generation = 0; generation < 5; generation++) {
-    const clientToken =
-      generation === 0 ? o.clientToken : `${o.clientToken.slice(0, 60)}-${generation}`
+    const base = generation === 0 ? o.clientToken : `${o.clientToken.slice(0, 60)}-${generation}`
     const input = runInstancesInput(
       {
         name: o.spec.name,
@@ -48,11 +48,15 @@ export async function runInstances(
         rootDeviceName: o.ami.rootDeviceName,
         rootVolume: o.spec.rootVolume,
         userData,
-        clientToken,
+        clientToken: base,
         tags: o.spec.tags,
       },
       o.tags,
     )
+    // AWS keeps a token for 24 h after its instances terminate, and the same token with any
+    // other parameter is IdempotentParameterMismatch: after a cleaned-up failure the re-run has a
+    // new group, so the token follows the request (same request → same token, after a crash too).
+    input.ClientToken = requestToken(base, input)
     // The group was just created: EC2 may not know it yet (the ClientToken makes a retry safe).
     const out = await ec2CallFresh(ctx, 'RunInstances', ['InvalidGroup.NotFound'], (s, ec2) =>
       ec2.send(new s.RunInstancesCommand(input)),
@@ -71,6 +75,18 @@ export async function runInstances(
     'CONFLICT',
     'RunInstances kept returning terminated instances for this ClientToken: use a new runId.',
   )
+}
+
+/**
+ * A ClientToken (≤ 64 characters) for a RunInstances request: the base token and a hash of
+ * every other parameter.
+ * @example
+ * requestToken('ferry-abc', runInstancesInput(plan, tags)) // 'ferry-abc…-9f86d081'
+ */
+export function requestToken(base: string, input: RunInstancesCommandInput): string {
+  const { ClientToken: _token, ...rest } = input
+  const hash = createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 12)
+  return `${base.slice(0, 51)}-${hash}`
 }
 
 async function nameEach(

@@ -151,7 +151,8 @@ export function launchWebServerStep(
               rootDeviceName: '{{ami.rootDeviceName}}',
               rootVolume: spec.rootVolume,
               userData: typeof spec.userData === 'string' ? spec.userData : undefined,
-              clientToken: env.token('run-instances'),
+              // The run's token plus a hash of the final request (see requestToken).
+              clientToken: `${env.token('run-instances').slice(0, 51)}-{{hash of the request}}`,
               tags: spec.tags,
             },
             tags,

@@ -57,6 +57,28 @@ describe('launchWebServer faults and re-runs', () => {
     expect(existsSync(path)).toBe(false)
   })
 
+  it('a re-run after a cleaned-up failure launches again: its ClientToken follows the new request (AWS keeps the old token 24 h)', async () => {
+    const runId = unique('run')
+    const path = join(dir, `${runId}.pem`)
+    const input = { name: 'web', keyPair: { create: { path } } }
+    const options = { aws: labAws(), runId, resolveHost: labResolveHost, ...fast }
+    const failed = await launchWebServer(input, { ...options, hostKeyWaitTime: 500 }).catch(
+      (e: unknown) => e,
+    )
+    expect(FerryError.is(failed) && failed.code).toBe('PRECONDITION')
+    // The same run again, with a new security group: the first token must not come back.
+    const { server } = await launchWebServer(
+      { ...input, hostKey: { fingerprint: lab().ssh.hostKeyFingerprint } },
+      options,
+    )
+    try {
+      expect(server.instanceId).toMatch(/^i-/)
+      expect((await taggedWith(runId)).instances).toEqual([server.instanceId])
+    } finally {
+      await terminateWebServer(server, { aws: labAws(), cleanup: true, ...fast })
+    }
+  })
+
   it('trusts on first use only when asked, with a warning, and pins what it saw', async () => {
     const runId = unique('run')
     const events: FerryEvent[] = []

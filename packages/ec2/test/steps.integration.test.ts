@@ -138,7 +138,7 @@ describe('steps, driven as a pipeline drives them', () => {
     expect(run).toMatchObject({
       input: {
         ImageId: '{{ami.imageId}}',
-        ClientToken: 'tok-run-instances',
+        ClientToken: 'tok-run-instances-{{hash of the request}}',
         MetadataOptions: { HttpTokens: 'required' },
         BlockDeviceMappings: [
           { DeviceName: '{{ami.rootDeviceName}}', Ebs: { Encrypted: true, VolumeType: 'gp3' } },
