@@ -4,6 +4,7 @@ import {
   cmd,
   FerryError,
   fingerprint,
+  isAwsCode,
   parsePublicKey,
   TimeoutError,
   type HostKeyPolicy,
@@ -154,9 +155,17 @@ export async function consoleHostKeys(
   maxWaitTime: number,
 ): Promise<ConsoleHostKey[]> {
   const read = async () => {
+    // Latest: the buffered output is posted only around state transitions and can miss the
+    // first boot's keys for minutes; the latest output (Nitro instances) has them at once.
     const out = await ec2Call(ctx, 'GetConsoleOutput', (s, ec2) =>
-      ec2.send(new s.GetConsoleOutputCommand({ InstanceId: instanceId })),
-    )
+      ec2.send(new s.GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true })),
+    ).catch((error: unknown) => {
+      // Xen instance types have no latest output: read the buffered one.
+      if (!isAwsCode(error, 'UnsupportedOperation')) throw error
+      return ec2Call(ctx, 'GetConsoleOutput', (s, ec2) =>
+        ec2.send(new s.GetConsoleOutputCommand({ InstanceId: instanceId })),
+      )
+    })
     return parseConsoleHostKeys(Buffer.from(out.Output ?? '', 'base64').toString('utf8'))
   }
   if (maxWaitTime <= 0) return read()
@@ -171,7 +180,7 @@ export async function consoleHostKeys(
       {
         what: `SSH host keys in the console output of ${instanceId}`,
         maxWaitTime,
-        backoff: { minDelayMs: 5000, maxDelayMs: 20_000 },
+        backoff: { minDelayMs: 1000, maxDelayMs: 10_000 },
         signal: ctx.signal,
         onEvent: ctx.emit,
         clock: ctx.clock,

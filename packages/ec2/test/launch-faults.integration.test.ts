@@ -7,7 +7,8 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { strictAwsScope } from '@ferry/lab'
 import { FerryError, ValidationError, type FerryEvent } from '@ferry/core'
 import {
   createKeyPair,
@@ -22,6 +23,10 @@ const dir = mkdtempSync(join(tmpdir(), 'ferry-ec2-faults-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const ec2 = readBackEc2()
 const fast = { waiterMinDelay: 1000, maxWaitTime: 60_000 }
+// These tests need a console that shows no host keys: moto's own, the lab's console rule off.
+const keyless = strictAwsScope(lab().aws, unique('keyless-console'))
+beforeAll(() => keyless.configure({ rules: { consoleOutput: false } }))
+const keylessAws = () => ({ ...keyless.aws })
 
 async function taggedWith(runId: string) {
   const filter = [{ Name: 'tag:ferry:run', Values: [runId] }]
@@ -49,7 +54,7 @@ describe('launchWebServer faults and re-runs', () => {
     const path = join(dir, `${runId}.pem`)
     const error = await launchWebServer(
       { name: 'web', keyPair: { create: { path } } },
-      { aws: labAws(), runId, resolveHost: labResolveHost, hostKeyWaitTime: 1500, ...fast },
+      { aws: keylessAws(), runId, resolveHost: labResolveHost, hostKeyWaitTime: 1500, ...fast },
     ).catch((e: unknown) => e)
     expect(FerryError.is(error) && error.code).toBe('PRECONDITION')
     expect((error as Error).message).toMatch(/showed no SSH host keys/)
@@ -61,7 +66,7 @@ describe('launchWebServer faults and re-runs', () => {
     const runId = unique('run')
     const path = join(dir, `${runId}.pem`)
     const input = { name: 'web', keyPair: { create: { path } } }
-    const options = { aws: labAws(), runId, resolveHost: labResolveHost, ...fast }
+    const options = { aws: keylessAws(), runId, resolveHost: labResolveHost, ...fast }
     const failed = await launchWebServer(input, { ...options, hostKeyWaitTime: 500 }).catch(
       (e: unknown) => e,
     )
@@ -75,7 +80,7 @@ describe('launchWebServer faults and re-runs', () => {
       expect(server.instanceId).toMatch(/^i-/)
       expect((await taggedWith(runId)).instances).toEqual([server.instanceId])
     } finally {
-      await terminateWebServer(server, { aws: labAws(), cleanup: true, ...fast })
+      await terminateWebServer(server, { aws: keylessAws(), cleanup: true, ...fast })
     }
   })
 
@@ -89,7 +94,7 @@ describe('launchWebServer faults and re-runs', () => {
         hostKey: 'trust-on-first-use',
       },
       {
-        aws: labAws(),
+        aws: keylessAws(),
         runId,
         resolveHost: labResolveHost,
         onEvent: (e) => events.push(e),
@@ -105,7 +110,7 @@ describe('launchWebServer faults and re-runs', () => {
         },
       ])
     } finally {
-      await terminateWebServer(server, { aws: labAws(), cleanup: true, ...fast })
+      await terminateWebServer(server, { aws: keylessAws(), cleanup: true, ...fast })
     }
   })
 

@@ -27,6 +27,22 @@ const tagMap = (tags: { Key?: string; Value?: string }[] = []) =>
 const fast = { waiterMinDelay: 1000, maxWaitTime: 60_000 }
 
 describe('launchWebServer against moto, reaching the lab sshd', () => {
+  it('pins the host key from the console output by default, from the latest output (the buffered one lags)', async () => {
+    const runId = unique('run')
+    const { server } = await launchWebServer(
+      { name: 'web', keyPair: { create: { path: join(dir, `${runId}.pem`) } }, ready: 'ssh' },
+      { aws: labAws(), runId, resolveHost: labResolveHost, hostKeyWaitTime: 10_000, ...fast },
+    )
+    try {
+      const key = lab().ssh.hostPublicKey.split(' ').slice(0, 2).join(' ')
+      expect(server.ssh.hostKey).toEqual({ publicKey: [key] })
+      expect((await server.host.run(cmd('whoami'))).stdout.trim()).toBe('ferry-deploy')
+    } finally {
+      await server.host.close()
+      await terminateWebServer(server, { aws: labAws(), cleanup: true, ...fast })
+    }
+  })
+
   it('launches a tagged, encrypted, IMDSv2-only server with its own empty security group and a 0600 key', async () => {
     const runId = unique('run')
     const events: FerryEvent[] = []

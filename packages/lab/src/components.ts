@@ -38,8 +38,21 @@ type Started = Pick<LabInfo, 'aws' | 'ssh' | 'nginx' | 'acme' | 'docker' | 'timi
 export async function startComponents(plan: ComponentsPlan): Promise<Started> {
   const { dir, timeoutMs, onSpawn } = plan
   const logs = join(dir, 'logs')
-  const [moto, ssh, http, https, acme, management, tls, dns, challManagement, layer, g22, g80, g443] =
-    await freePorts(13)
+  const [
+    moto,
+    ssh,
+    http,
+    https,
+    acme,
+    management,
+    tls,
+    dns,
+    challManagement,
+    layer,
+    g22,
+    g80,
+    g443,
+  ] = await freePorts(13)
   const timings: Record<string, number> = {}
   const timed = <T>(component: LabComponent, start: () => Promise<T>) =>
     named(component, start, timings)
@@ -59,6 +72,7 @@ export async function startComponents(plan: ComponentsPlan): Promise<Started> {
           port: layer!,
           motoEndpoint: `http://127.0.0.1:${moto!}`,
           callerIp: plan.callerIp ?? DEFAULT_CALLER_IP,
+          hostKeyFile: join(dir, 'ssh', 'ssh_host_ed25519_key.pub'),
           gate: {
             listen: { 22: g22!, 80: g80!, 443: g443! },
             targets: { 22: ssh!, 80: http!, 443: https! },

@@ -1,6 +1,14 @@
 /** The parts of the lab that can fail to start or stop. */
 export type LabComponent =
-  'lab' | 'moto' | 'sshd' | 'nginx' | 'challtestsrv' | 'pebble' | 'podman' | 'global-accelerator' | 'aws'
+  | 'lab'
+  | 'moto'
+  | 'sshd'
+  | 'nginx'
+  | 'challtestsrv'
+  | 'pebble'
+  | 'podman'
+  | 'global-accelerator'
+  | 'aws'
 
 const BRAND = Symbol.for('ferry:lab-error')
 

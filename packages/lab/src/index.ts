@@ -4,7 +4,13 @@ export { connectLab, stopLabState } from './connect'
 export { startNginx, type StartNginxOptions, type NginxInstance } from './nginx'
 export { labHost, labEnv, instanceAddress } from './host'
 export { strictAwsScope, type StrictAwsScope } from './aws/control'
-export { RULE_NAMES, type RuleName, type FaultSpec, type SettingsPatch, type StrictSettings } from './aws/settings'
+export {
+  RULE_NAMES,
+  type RuleName,
+  type FaultSpec,
+  type SettingsPatch,
+  type StrictSettings,
+} from './aws/settings'
 export type { LayerCall } from './aws/layer'
 export type { GateDecision, GateInstance } from './aws/gate'
 export { DEFAULT_CALLER_IP } from './components'

@@ -25,7 +25,9 @@ export interface MotoOptions {
  * @example
  * const { daemon, aws } = await startMoto({ port, log, timeoutMs: 30_000 })
  */
-export async function startMoto(options: MotoOptions): Promise<{ daemon: Daemon; aws: Omit<LabAws, 'motoEndpoint' | 'callerIp'> }> {
+export async function startMoto(
+  options: MotoOptions,
+): Promise<{ daemon: Daemon; aws: Omit<LabAws, 'motoEndpoint' | 'callerIp'> }> {
   const bin = findMotoServer(options.motoServer)
   const daemon = await spawnDaemon({
     component: 'moto',

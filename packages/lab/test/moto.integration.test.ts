@@ -60,7 +60,11 @@ describe('moto (the AWS APIs)', () => {
         privateIp: instance.PrivateIpAddress,
       })
       const address = instanceAddress(lab, instance.InstanceId!)
-      expect(host).toMatchObject({ host: address.host, port: address.ports[22], username: 'ferry-deploy' })
+      expect(host).toMatchObject({
+        host: address.host,
+        port: address.ports[22],
+        username: 'ferry-deploy',
+      })
       expect(address.host).toMatch(/^127\.10\.\d+\.\d+$/)
       const ssh = await sshToLab(lab)
       try {

@@ -8,6 +8,7 @@ import {
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  GetConsoleOutputCommand,
   RunInstancesCommand,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2'
@@ -209,6 +210,38 @@ describe('security groups on the way into an instance', () => {
       [80, false],
     ])
     expect(await strict.callerIp()).toBe(lab.aws.callerIp)
+  })
+})
+
+describe('console output', () => {
+  const consoleText = async (ec2: EC2Client, id: string, latest?: boolean) =>
+    Buffer.from(
+      (
+        await ec2.send(
+          new GetConsoleOutputCommand({ InstanceId: id, ...(latest ? { Latest: true } : {}) }),
+        )
+      ).Output ?? '',
+      'base64',
+    ).toString('utf8')
+
+  it('moto alone prints no host keys', async () => {
+    const [id] = await launch(moto)
+    expect(await consoleText(moto, id!)).not.toContain('BEGIN SSH HOST KEY KEYS')
+  })
+
+  it('the strict lab prints the sshd host keys, in the latest output first', async () => {
+    const { strict, ec2 } = scope('console')
+    await strict.configure({
+      rules: { consistency: false },
+      consoleLatestMs: 0,
+      consoleBufferedMs: 3_600_000,
+    })
+    const [id] = await launch(ec2)
+    expect(await consoleText(ec2, id!)).not.toContain('BEGIN SSH HOST KEY KEYS')
+    const latest = await consoleText(ec2, id!, true)
+    const block =
+      /-----BEGIN SSH HOST KEY KEYS-----\n([\s\S]*?)\n-----END SSH HOST KEY KEYS-----/.exec(latest)
+    expect(block?.[1]).toBe(lab.ssh.hostPublicKey.split(' ').slice(0, 2).join(' '))
   })
 })
 

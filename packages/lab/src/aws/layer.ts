@@ -12,6 +12,7 @@ import { controlRoutes } from './control-routes'
 import { createGate, type Gate, type GatePort } from './gate'
 import type { Rule, RuleContext } from './rule'
 import { consistencyRule } from './rules/consistency'
+import { consoleOutputRule } from './rules/console-output'
 import { idempotencyRule } from './rules/idempotency'
 import { createScopes, type Scopes } from './scopes'
 import { readAwsRequest, type AwsRequest } from './wire'
@@ -28,6 +29,8 @@ export interface AwsLayerOptions {
   }
   /** The lab's notion of "you": the address connections into instances come from. */
   callerIp: string
+  /** The lab sshd's host public key file: what every instance's console prints. */
+  hostKeyFile: string
 }
 
 /** One request as the layer recorded it. */
@@ -50,7 +53,11 @@ export async function startAwsLayer(
   o: AwsLayerOptions,
 ): Promise<{ close: () => Promise<void>; gate: Gate }> {
   const scopes = createScopes(o.callerIp)
-  const rules: Rule[] = [idempotencyRule(), consistencyRule()]
+  const rules: Rule[] = [
+    idempotencyRule(),
+    consistencyRule(),
+    consoleOutputRule({ hostKeyFile: o.hostKeyFile, now: Date.now }),
+  ]
   const calls: LayerCall[] = []
   const moto = (r: AwsRequest) => forward(o.motoEndpoint, r)
   const ec2 = (region: string, params: Record<string, string>) =>

@@ -3,7 +3,7 @@
 // the tests running beside it. Every rule is on by default; faults are off.
 
 /** The rules the lab enforces, each following an AWS documentation page cited where it is enforced. */
-export const RULE_NAMES = ['securityGroups', 'idempotency', 'consistency'] as const
+export const RULE_NAMES = ['securityGroups', 'idempotency', 'consistency', 'consoleOutput'] as const
 
 /** One of the lab's AWS rules. */
 export type RuleName = (typeof RULE_NAMES)[number]
@@ -37,12 +37,18 @@ export interface StrictSettings {
   rules: Record<RuleName, boolean>
   /** How many uses of a just-created id (other than by the call that made it) answer NotFound. */
   consistencyUses: number
+  /** ms after launch until the host keys show in the latest console output (Latest=true). */
+  consoleLatestMs: number
+  /** ms after launch until they show in the buffered console output. */
+  consoleBufferedMs: number
 }
 
 /** A partial change to a scope's settings. */
 export interface SettingsPatch {
   rules?: Partial<Record<RuleName, boolean>>
   consistencyUses?: number
+  consoleLatestMs?: number
+  consoleBufferedMs?: number
 }
 
 /**
@@ -54,6 +60,9 @@ export function defaultSettings(): StrictSettings {
   return {
     rules: Object.fromEntries(RULE_NAMES.map((r) => [r, true])) as Record<RuleName, boolean>,
     consistencyUses: 1,
+    // On AWS the buffered output lags by minutes; scaled down here, the latest by a moment.
+    consoleLatestMs: 300,
+    consoleBufferedMs: 30_000,
   }
 }
 
@@ -69,5 +78,7 @@ export function applyPatch(settings: StrictSettings, patch: SettingsPatch): Stri
   return {
     rules: { ...settings.rules, ...patch.rules },
     consistencyUses: patch.consistencyUses ?? settings.consistencyUses,
+    consoleLatestMs: patch.consoleLatestMs ?? settings.consoleLatestMs,
+    consoleBufferedMs: patch.consoleBufferedMs ?? settings.consoleBufferedMs,
   }
 }
