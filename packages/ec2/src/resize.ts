@@ -61,26 +61,44 @@ export async function resizeInstance(
       )
     await waitForInstances(ctx, { state: 'stopped', instanceIds: [instanceId], ...times })
   }
-  try {
-    await ec2Call(ctx, 'ModifyInstanceAttribute', (s, ec2) =>
+  const modify = (type: string) =>
+    ec2Call(ctx, 'ModifyInstanceAttribute', (s, ec2) =>
       ec2.send(
         new s.ModifyInstanceAttributeCommand({
           InstanceId: instanceId,
-          InstanceType: { Value: to },
+          InstanceType: { Value: type },
         }),
       ),
     )
-  } finally {
-    // Changed or not, a server that was serving serves again.
-    if (wasRunning) {
-      await ec2Call(ctx, 'StartInstances', (s, ec2) =>
-        ec2.send(new s.StartInstancesCommand({ InstanceIds: [instanceId] })),
-      )
-      await waitForInstances(ctx, { state: 'running', instanceIds: [instanceId], ...times })
+  const start = async () => {
+    await ec2Call(ctx, 'StartInstances', (s, ec2) =>
+      ec2.send(new s.StartInstancesCommand({ InstanceIds: [instanceId] })),
+    )
+    await waitForInstances(ctx, { state: 'running', instanceIds: [instanceId], ...times })
+  }
+  try {
+    await modify(to)
+  } catch (error) {
+    // Unchanged: a server that was serving serves again on its old type.
+    if (wasRunning) await start()
+    throw error
+  }
+  if (wasRunning) {
+    try {
+      await start()
+    } catch (startError) {
+      // The new type cannot start here (capacity, an offering gone): go back to the old one,
+      // start that, and say both what failed and what the server is now.
+      throw await revertAndStart(ctx, { instanceId, from, to, startError, modify, start })
     }
   }
   const [after] = await describeAllInstances(ctx, [], [instanceId])
   ctx.emit({ type: 'info', message: `Resized ${instanceId} from ${from} to ${to}.` })
+  if (wasRunning && instance.PublicIpAddress && after?.PublicIpAddress !== instance.PublicIpAddress)
+    ctx.emit({
+      type: 'warning',
+      message: `The public IP of ${instanceId} changed across the restart (${instance.PublicIpAddress} → ${after?.PublicIpAddress ?? 'none'}): EC2 releases a non-elastic public IPv4 address on stop. Update DNS records that point at it, or use an Elastic IP.`,
+    })
   return {
     instanceId,
     from,
@@ -128,4 +146,37 @@ export async function assertOffered(
       value: o.instanceType,
       allowed: `a type that runs ${o.architecture} images (it runs ${archs.join(', ') || 'none'})`,
     })
+}
+
+async function revertAndStart(
+  ctx: Ec2Context,
+  o: {
+    instanceId: string
+    from: string
+    to: string
+    startError: unknown
+    modify: (type: string) => Promise<unknown>
+    start: () => Promise<void>
+  },
+): Promise<FerryError> {
+  const why = (e: unknown) => (e instanceof Error ? e.message : String(e))
+  try {
+    await o.modify(o.from)
+    await o.start()
+  } catch (revertError) {
+    return new FerryError(
+      'AWS',
+      `Resizing ${o.instanceId} to ${o.to} failed at start (${why(o.startError)}), and going back to ${o.from} failed too (${why(revertError)}): the instance is stopped; start it by hand once one of the types has capacity.`,
+      { cause: new AggregateError([o.startError, revertError]) },
+    )
+  }
+  ctx.emit({
+    type: 'warning',
+    message: `${o.instanceId} could not start as ${o.to}; it runs as ${o.from} again.`,
+  })
+  return new FerryError(
+    'AWS',
+    `Resizing ${o.instanceId} to ${o.to} failed at start (${why(o.startError)}): it was changed back to ${o.from} and runs again.`,
+    { cause: o.startError, retryable: FerryError.is(o.startError) && o.startError.retryable },
+  )
 }

@@ -11,6 +11,7 @@ import {
   type WebServer,
 } from '../src/index.js'
 import { lab, labAws, noCallEc2, readBackEc2, unique } from './lab.js'
+import { strictAwsScope } from '@ferry/lab'
 
 const ec2 = readBackEc2()
 const dir = mkdtempSync(join(tmpdir(), 'ferry-ec2-resize-'))
@@ -98,6 +99,52 @@ describe('resizeInstance on moto', () => {
     ).catch((e: unknown) => e)
     expect(ValidationError.is(error) && error.field).toBe('instanceType')
     expect(await instanceNow()).toEqual({ type: 't3.small', state: 'running' })
+  })
+
+  it('when the new type cannot start (no capacity), goes back to the old type and starts that, saying both', async () => {
+    const strict = strictAwsScope(lab().aws, unique('resize-capacity'))
+    await strict.inject({
+      operation: 'StartInstances',
+      fault: {
+        code: 'InsufficientInstanceCapacity',
+        message:
+          'We currently do not have sufficient t3.medium capacity in the Availability Zone you requested (us-east-1a).',
+        status: 500,
+      },
+    })
+    const events: FerryEvent[] = []
+    const error = await resizeInstance(
+      { instanceId: server.instanceId, instanceType: 't3.medium' },
+      { aws: { ...strict.aws, maxAttempts: 1 }, onEvent: (e) => events.push(e), ...fast },
+    ).catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(
+      /to t3\.medium failed at start \(.*sufficient t3\.medium capacity.*\): it was changed back to t3\.small and runs again/,
+    )
+    expect(await instanceNow()).toEqual({ type: 't3.small', state: 'running' })
+    expect(
+      events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message),
+    ).toContainEqual(
+      `${server.instanceId} could not start as t3.medium; it runs as t3.small again.`,
+    )
+  })
+
+  it('says so when the public IP changed across the restart, and returns the new one', async () => {
+    const before = (
+      await ec2.send(new DescribeInstancesCommand({ InstanceIds: [server.instanceId] }))
+    ).Reservations?.[0]?.Instances?.[0]?.PublicIpAddress
+    const events: FerryEvent[] = []
+    const result = await resizeInstance(
+      { instanceId: server.instanceId, instanceType: 't3.micro' },
+      { aws: labAws(), onEvent: (e) => events.push(e), ...fast },
+    )
+    expect(before).toBeTruthy()
+    expect(result.publicIp).toBeTruthy()
+    expect(result.publicIp).not.toBe(before)
+    expect(
+      events.some(
+        (e) => e.type === 'warning' && e.message.includes(`(${before} → ${result.publicIp})`),
+      ),
+    ).toBe(true)
   })
 
   it('refuses bad ids and types before any call', async () => {
