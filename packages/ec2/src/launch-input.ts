@@ -25,6 +25,8 @@ export interface LaunchPlan {
   keyName: string
   securityGroupId: string
   subnetId?: string
+  /** Give the primary interface a public IPv4 address (for a subnet that maps none). */
+  associatePublicIp?: boolean
   rootDeviceName: string
   rootVolume?: RootVolume
   /** The bootstrap script (plain text); omitted when undefined. */
@@ -57,8 +59,22 @@ export function runInstancesInput(
     MinCount: plan.count,
     MaxCount: plan.count,
     KeyName: plan.keyName,
-    SecurityGroupIds: [plan.securityGroupId],
-    ...(plan.subnetId ? { SubnetId: plan.subnetId } : {}),
+    // A subnet that maps no public IP gets one through the primary interface (SSH needs it).
+    ...(plan.associatePublicIp
+      ? {
+          NetworkInterfaces: [
+            {
+              DeviceIndex: 0,
+              AssociatePublicIpAddress: true,
+              Groups: [plan.securityGroupId],
+              ...(plan.subnetId ? { SubnetId: plan.subnetId } : {}),
+            },
+          ],
+        }
+      : {
+          SecurityGroupIds: [plan.securityGroupId],
+          ...(plan.subnetId ? { SubnetId: plan.subnetId } : {}),
+        }),
     ClientToken: plan.clientToken,
     MetadataOptions: {
       HttpTokens: 'required',

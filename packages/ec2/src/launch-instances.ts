@@ -28,6 +28,7 @@ export async function runInstances(
     keyName: string
     groupId: string
     subnetId?: string
+    associatePublicIp?: boolean
     clientToken: string
   },
 ): Promise<Instance[]> {
@@ -45,6 +46,7 @@ export async function runInstances(
         keyName: o.keyName,
         securityGroupId: o.groupId,
         subnetId: o.subnetId,
+        associatePublicIp: o.associatePublicIp,
         rootDeviceName: o.ami.rootDeviceName,
         rootVolume: o.spec.rootVolume,
         userData,

@@ -68,10 +68,19 @@ export function assertRunnable(
  * @example
  * await resolveNetwork(ctx, {}) // { vpcId: 'vpc-…' }
  */
+/** Where a launch goes: the VPC and, when chosen, the subnet with its zone and IP mapping. */
+export interface ResolvedNetwork {
+  vpcId: string
+  subnetId?: string
+  zone?: string
+  /** Whether the subnet gives new instances a public IPv4 address by itself. */
+  mapsPublicIp?: boolean
+}
+
 export async function resolveNetwork(
   ctx: Ec2Context,
   o: { vpcId?: string; subnetId?: string },
-): Promise<{ vpcId: string; subnetId?: string }> {
+): Promise<ResolvedNetwork> {
   if (o.subnetId) {
     const out = await ec2Call(ctx, 'DescribeSubnets', (s, ec2) =>
       ec2.send(new s.DescribeSubnetsCommand({ SubnetIds: [o.subnetId!] })),
@@ -85,7 +94,13 @@ export async function resolveNetwork(
         value: o.subnetId,
         allowed: `a subnet of ${o.vpcId} (it is in ${vpcId})`,
       })
-    return { vpcId, subnetId: o.subnetId }
+    const subnet = out.Subnets![0]!
+    return {
+      vpcId,
+      subnetId: o.subnetId,
+      zone: subnet.AvailabilityZone,
+      mapsPublicIp: subnet.MapPublicIpOnLaunch ?? false,
+    }
   }
   if (o.vpcId) {
     const out = await ec2Call(ctx, 'DescribeSubnets', (s, ec2) =>
@@ -96,13 +111,19 @@ export async function resolveNetwork(
         Number(b.MapPublicIpOnLaunch ?? false) - Number(a.MapPublicIpOnLaunch ?? false) ||
         (a.AvailabilityZone ?? '').localeCompare(b.AvailabilityZone ?? ''),
     )
-    const subnetId = subnets[0]?.SubnetId
+    const chosen = subnets[0]
+    const subnetId = chosen?.SubnetId
     if (!subnetId)
       throw new FerryError(
         'NOT_FOUND',
         `VPC ${o.vpcId} has no subnets in ${ctx.region}: pass subnetId.`,
       )
-    return { vpcId: o.vpcId, subnetId }
+    return {
+      vpcId: o.vpcId,
+      subnetId,
+      zone: chosen.AvailabilityZone,
+      mapsPublicIp: chosen.MapPublicIpOnLaunch ?? false,
+    }
   }
   const out = await ec2Call(ctx, 'DescribeVpcs', (s, ec2) =>
     ec2.send(new s.DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] })),

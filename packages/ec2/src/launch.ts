@@ -12,6 +12,7 @@ import {
 import { resolveAmi } from './ami.js'
 import type { MyIpResolver } from './my-ip.js'
 import { openPortsWith } from './open-ports.js'
+import { assertOfferedIn } from './resize.js'
 import { adopted, makeServer, runInstances, serverName } from './launch-instances.js'
 import { assertRunnable, launchArchitecture, resolveNetwork } from './launch-resolve.js'
 import { checkLaunchInput, type CheckedLaunch, type LaunchWebServerInput } from './launch-spec.js'
@@ -95,6 +96,14 @@ export async function launchWebServer(
     const ami = await resolveAmi(ctx, spec.ami, architecture)
     assertRunnable(ami, supported, spec.instanceType)
     const network = await resolveNetwork(ctx, spec)
+    // Refused here, before anything is made, not by RunInstances after the key and group exist.
+    if (network.zone) await assertOfferedIn(ctx, spec.instanceType, network.zone)
+    const associatePublicIp = network.mapsPublicIp === false && reachesSsh(spec)
+    if (associatePublicIp)
+      ctx.emit({
+        type: 'info',
+        message: `Subnet ${network.subnetId} maps no public IPv4 address: asking for one on the primary interface (SSH dials the public address).`,
+      })
     const key = await ensureKeyPair(ctx, spec, { found, created, tags })
     const group = await ensureSecurityGroup(ctx, spec, {
       found,
@@ -116,6 +125,7 @@ export async function launchWebServer(
             keyName: key.info.name,
             groupId: group.groupId,
             subnetId: network.subnetId,
+            associatePublicIp,
             clientToken:
               options.clientToken ?? idempotencyToken(tags.runId, tags.step, 'run-instances'),
           })

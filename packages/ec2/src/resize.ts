@@ -119,6 +119,30 @@ export async function assertOffered(
   ctx: Ec2Context,
   o: { instanceType: string; zone: string; architecture: string },
 ): Promise<void> {
+  await assertOfferedIn(ctx, o.instanceType, o.zone)
+  const types = await ec2Call(ctx, 'DescribeInstanceTypes', (s, ec2) =>
+    ec2.send(new s.DescribeInstanceTypesCommand({ InstanceTypes: [o.instanceType as never] })),
+  )
+  const archs = (types.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures ?? []).map(String)
+  if (o.architecture && !archs.includes(o.architecture))
+    throw new ValidationError({
+      field: 'instanceType',
+      value: o.instanceType,
+      allowed: `a type that runs ${o.architecture} images (it runs ${archs.join(', ') || 'none'})`,
+    })
+}
+
+/**
+ * Refuses a type the zone does not offer (launch and resize check before they make anything).
+ * @example
+ * await assertOfferedIn(ctx, 't3.micro', 'us-east-1e') // throws: us-east-1e offers no t3
+ */
+export async function assertOfferedIn(
+  ctx: Ec2Context,
+  instanceType: string,
+  zone: string,
+): Promise<void> {
+  const o = { instanceType, zone }
   const offers = await ec2Call(ctx, 'DescribeInstanceTypeOfferings', (s, ec2) =>
     ec2.send(
       new s.DescribeInstanceTypeOfferingsCommand({
@@ -135,16 +159,6 @@ export async function assertOffered(
       field: 'instanceType',
       value: o.instanceType,
       allowed: `an instance type offered in ${o.zone}`,
-    })
-  const types = await ec2Call(ctx, 'DescribeInstanceTypes', (s, ec2) =>
-    ec2.send(new s.DescribeInstanceTypesCommand({ InstanceTypes: [o.instanceType as never] })),
-  )
-  const archs = (types.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures ?? []).map(String)
-  if (o.architecture && !archs.includes(o.architecture))
-    throw new ValidationError({
-      field: 'instanceType',
-      value: o.instanceType,
-      allowed: `a type that runs ${o.architecture} images (it runs ${archs.join(', ') || 'none'})`,
     })
 }
 

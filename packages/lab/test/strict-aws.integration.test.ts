@@ -7,6 +7,7 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   EC2Client,
   GetConsoleOutputCommand,
   RunInstancesCommand,
@@ -210,6 +211,32 @@ describe('security groups on the way into an instance', () => {
       [80, false],
     ])
     expect(await strict.callerIp()).toBe(lab.aws.callerIp)
+  })
+})
+
+describe('instance-type offerings per Availability Zone', () => {
+  const subnetIn = async (zone: string) =>
+    (
+      await moto.send(
+        new DescribeSubnetsCommand({
+          Filters: [
+            { Name: 'availability-zone', Values: [zone] },
+            { Name: 'default-for-az', Values: ['true'] },
+          ],
+        }),
+      )
+    ).Subnets![0]!.SubnetId!
+
+  it('moto alone launches a t3 in us-east-1e, which offers none', async () => {
+    expect(await launch(moto, { SubnetId: await subnetIn('us-east-1e') })).toHaveLength(1)
+  })
+
+  it('the strict lab refuses it with Unsupported, and launches it in us-east-1a', async () => {
+    const { ec2 } = scope('offerings')
+    expect(await awsCode(launch(ec2, { SubnetId: await subnetIn('us-east-1e') }))).toBe(
+      'Unsupported',
+    )
+    expect(await launch(ec2, { SubnetId: await subnetIn('us-east-1a') })).toHaveLength(1)
   })
 })
 

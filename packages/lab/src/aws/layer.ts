@@ -14,6 +14,7 @@ import type { Rule, RuleContext } from './rule'
 import { consistencyRule } from './rules/consistency'
 import { consoleOutputRule } from './rules/console-output'
 import { idempotencyRule } from './rules/idempotency'
+import { offeringsRule } from './rules/offerings'
 import { createScopes, type Scopes } from './scopes'
 import { readAwsRequest, type AwsRequest } from './wire'
 
@@ -54,6 +55,7 @@ export async function startAwsLayer(
 ): Promise<{ close: () => Promise<void>; gate: Gate }> {
   const scopes = createScopes(o.callerIp)
   const rules: Rule[] = [
+    offeringsRule(),
     idempotencyRule(),
     consistencyRule(),
     consoleOutputRule({ hostKeyFile: o.hostKeyFile, now: Date.now }),

@@ -3,7 +3,13 @@
 // the tests running beside it. Every rule is on by default; faults are off.
 
 /** The rules the lab enforces, each following an AWS documentation page cited where it is enforced. */
-export const RULE_NAMES = ['securityGroups', 'idempotency', 'consistency', 'consoleOutput'] as const
+export const RULE_NAMES = [
+  'securityGroups',
+  'idempotency',
+  'consistency',
+  'consoleOutput',
+  'offerings',
+] as const
 
 /** One of the lab's AWS rules. */
 export type RuleName = (typeof RULE_NAMES)[number]
