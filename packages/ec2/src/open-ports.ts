@@ -146,26 +146,32 @@ async function authorize(
 ): Promise<IngressRule[]> {
   if (entries.length === 0) return []
   // The group may be minutes old or milliseconds (a launch's own): NotFound can mean "not yet".
-  await ec2CallFresh(ctx, 'AuthorizeSecurityGroupIngress', ['InvalidGroup.NotFound'], (s, ec2) =>
-    ec2.send(
-      new s.AuthorizeSecurityGroupIngressCommand({
-        GroupId: groupId,
-        IpPermissions: ipPermissions(entries),
-        ...(options.runId
-          ? {
-              TagSpecifications: [
-                {
-                  ResourceType: 'security-group-rule',
-                  Tags: ferryTags({ runId: options.runId, step: options.step }),
-                },
-              ],
-            }
-          : {}),
-      }),
-    ),
+  const out = await ec2CallFresh(
+    ctx,
+    'AuthorizeSecurityGroupIngress',
+    ['InvalidGroup.NotFound'],
+    (s, ec2) =>
+      ec2.send(
+        new s.AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId,
+          IpPermissions: ipPermissions(entries),
+          ...(options.runId
+            ? {
+                TagSpecifications: [
+                  {
+                    ResourceType: 'security-group-rule',
+                    Tags: ferryTags({ runId: options.runId, step: options.step }),
+                  },
+                ],
+              }
+            : {}),
+        }),
+      ),
   )
-  // EC2's answer may list only some of the new rules (moto lists one): read the group back.
-  const rules = await groupRules(ctx, groupId)
+  // The answer lists every rule it added, with its id: reading the group back right away could
+  // miss them (eventual consistency). Only an answer without them makes ferry read back.
+  const answered = out.SecurityGroupRules ?? []
+  const rules = answered.length >= entries.length ? answered : await groupRules(ctx, groupId)
   const { present } = ingressDiff(entries, rules)
   const ids = new Map(present.map((e) => [entryKey(e), e.ruleId]))
   return entries.map((e) => ({

@@ -57,8 +57,17 @@ afterAll(async () => {
 
 describe('openPorts / closePorts on moto', () => {
   it('opens exactly the defaults (443 and 80 to the world, 22 to me), then nothing more on a second call', async () => {
-    const first = await openPorts(server, {}, { aws: labAws(), myIp })
+    const firstEvents: FerryEvent[] = []
+    const first = await openPorts(
+      server,
+      {},
+      { aws: labAws(), myIp, onEvent: (e) => firstEvents.push(e) },
+    )
     expect(first.ingress.every((r) => r.added && r.ruleId.startsWith('sgr-'))).toBe(true)
+    expect(new Set(first.ingress.map((r) => r.ruleId)).size).toBe(5)
+    // The ids come from the Authorize answer itself: no read-back that could miss new rules.
+    const calls = firstEvents.flatMap((e) => (e.type === 'aws:call' ? [e.operation] : []))
+    expect(calls.at(-1)).toBe('AuthorizeSecurityGroupIngress')
     const expected = [
       'tcp 22-22 198.51.100.23/32',
       'tcp 443-443 0.0.0.0/0',

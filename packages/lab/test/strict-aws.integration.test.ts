@@ -272,6 +272,41 @@ describe('console output', () => {
   })
 })
 
+describe("moto's answers mended", () => {
+  const authorizeTwo = async (ec2: EC2Client) => {
+    const GroupId = (
+      await ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: `mend-${Date.now()}-${Math.random()}`,
+          Description: 'lab test',
+        }),
+      )
+    ).GroupId!
+    const out = await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [443, 80].map((p) => ({
+          IpProtocol: 'tcp',
+          FromPort: p,
+          ToPort: p,
+          IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+        })),
+      }),
+    )
+    return out.SecurityGroupRules?.map((r) => r.FromPort).sort()
+  }
+
+  it('moto alone lists only the last permission among the rules Authorize added', async () => {
+    expect(await authorizeTwo(moto)).toEqual([80])
+  })
+
+  it('the strict lab lists every rule added, as AWS does', async () => {
+    const { strict, ec2 } = scope('mend')
+    await strict.configure({ rules: { consistency: false } })
+    expect(await authorizeTwo(ec2)).toEqual([443, 80])
+  })
+})
+
 describe('faults', () => {
   it('a lost response: AWS made the instance, the client saw a 500', async () => {
     const { strict, ec2 } = scope('lost')

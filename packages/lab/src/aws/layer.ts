@@ -9,6 +9,7 @@ import {
 } from 'node:http'
 import { awsError, type AwsResponse } from './respond'
 import { controlRoutes } from './control-routes'
+import { motoAsAws } from './moto-fixes'
 import { createGate, type Gate, type GatePort } from './gate'
 import type { Rule, RuleContext } from './rule'
 import { consistencyRule } from './rules/consistency'
@@ -126,7 +127,7 @@ export async function startAwsLayer(
       }
     }
     const lost = scope.takeFault(request, 'after')
-    let response = await moto(request)
+    let response = await motoAsAws(ctx, () => moto(request))
     for (const rule of rules) {
       if (!scope.settings.rules[rule.name]) continue
       response = (await rule.after?.(ctx, response)) ?? response
