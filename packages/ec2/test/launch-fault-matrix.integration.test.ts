@@ -77,22 +77,22 @@ describe('a failure at each AWS call of launchWebServer', () => {
     async () => {
       const calls = await cleanCalls()
       expect(new Set(calls.map((c) => c.operation))).toEqual(
-      new Set([
-        'DescribeInstances',
-        'DescribeInstanceStatus',
-        'DescribeSecurityGroups',
-        'DescribeKeyPairs',
-        'DescribeInstanceTypes',
-        'DescribeImages',
-        'DescribeVpcs',
-        'CreateKeyPair',
-        'CreateSecurityGroup',
-        'DescribeSecurityGroupRules',
-        'AuthorizeSecurityGroupIngress',
-        'RunInstances',
-        'GetConsoleOutput',
-      ]),
-    )
+        new Set([
+          'DescribeInstances',
+          'DescribeInstanceStatus',
+          'DescribeSecurityGroups',
+          'DescribeKeyPairs',
+          'DescribeInstanceTypes',
+          'DescribeImages',
+          'DescribeVpcs',
+          'CreateKeyPair',
+          'CreateSecurityGroup',
+          'DescribeSecurityGroupRules',
+          'AuthorizeSecurityGroupIngress',
+          'RunInstances',
+          'GetConsoleOutput',
+        ]),
+      )
       const faults: FaultSpec['fault'][] = [
         'lose-response',
         {

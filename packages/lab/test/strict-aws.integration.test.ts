@@ -323,6 +323,25 @@ describe('faults', () => {
     expect(calls.at(-1)).toMatchObject({ operation: 'RunInstances', by: 'lose-response' })
   })
 
+  it('faults at a rate come from a seeded generator: the same seed, the same faults', async () => {
+    const pattern = async (name: string) => {
+      const { strict, ec2 } = scope(name)
+      await strict.configure({ rates: { throttle: 0.5, seed: 42 } })
+      const out: string[] = []
+      for (let i = 0; i < 12; i++)
+        out.push(
+          await awsCode(
+            ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })),
+          ),
+        )
+      return out
+    }
+    const first = await pattern('rate-a')
+    expect(first).toContain('RequestLimitExceeded')
+    expect(first.some((c) => c !== 'RequestLimitExceeded')).toBe(true)
+    expect(await pattern('rate-b')).toEqual(first)
+  })
+
   it('throttling answers RequestLimitExceeded before AWS sees the request', async () => {
     const { strict, ec2 } = scope('throttle')
     await strict.inject({ operation: 'DescribeImages', fault: 'throttle', times: 2 })

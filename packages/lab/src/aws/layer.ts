@@ -101,7 +101,10 @@ export async function startAwsLayer(
         ...(by ? { by } : {}),
       })
 
-    const fault = scope.takeFault(request, 'before')
+    const { rates } = scope.settings
+    const fault =
+      scope.takeFault(request, 'before') ??
+      (rates.throttle > 0 && scope.random() < rates.throttle ? 'throttle' : undefined)
     if (fault === 'throttle' || (typeof fault === 'object' && fault !== null)) {
       const answer =
         fault === 'throttle'
@@ -126,7 +129,9 @@ export async function startAwsLayer(
         return send(res, answer)
       }
     }
-    const lost = scope.takeFault(request, 'after')
+    const lost =
+      scope.takeFault(request, 'after') ??
+      (rates.loseResponse > 0 && scope.random() < rates.loseResponse ? 'lose-response' : undefined)
     let response = await motoAsAws(ctx, () => moto(request))
     for (const rule of rules) {
       if (!scope.settings.rules[rule.name]) continue

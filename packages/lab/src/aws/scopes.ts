@@ -19,6 +19,8 @@ export interface Scope {
    * cut connection) hit only a request that reached AWS.
    */
   takeFault(request: AwsRequest, when: 'before' | 'after'): FaultSpec['fault'] | undefined
+  /** The next number of the scope's seeded generator, in [0, 1). */
+  random(): number
 }
 
 /**
@@ -30,7 +32,12 @@ export interface Scope {
 export function createScopes(callerIp: string) {
   const own = new Map<
     string,
-    { settings?: StrictSettings; callerIp?: string; faults: Required<FaultSpec>[] }
+    {
+      settings?: StrictSettings
+      callerIp?: string
+      faults: Required<FaultSpec>[]
+      random?: () => number
+    }
   >()
   const entry = (name: string) => {
     let e = own.get(name)
@@ -44,6 +51,11 @@ export function createScopes(callerIp: string) {
       return {
         settings: e?.settings ?? base()?.settings ?? defaultSettings(),
         callerIp: e?.callerIp ?? base()?.callerIp ?? callerIp,
+        random() {
+          if (!e) return 1
+          e.random ??= mulberry32(e.settings?.rates.seed ?? 1)
+          return e.random()
+        },
         takeFault(request, when) {
           const faults = e?.faults ?? []
           const after = (f: FaultSpec) =>
@@ -68,6 +80,7 @@ export function createScopes(callerIp: string) {
     configure(name: string, patch: SettingsPatch & { callerIp?: string }): StrictSettings {
       const e = entry(name)
       e.settings = applyPatch(e.settings ?? base()?.settings ?? defaultSettings(), patch)
+      if (patch.rates?.seed !== undefined) e.random = undefined
       if (patch.callerIp) e.callerIp = patch.callerIp
       return e.settings
     },
@@ -82,3 +95,15 @@ export function createScopes(callerIp: string) {
 
 /** The scope table's handle. */
 export type Scopes = ReturnType<typeof createScopes>
+
+// A small seeded generator (mulberry32): the same seed gives the same faults, run after run.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

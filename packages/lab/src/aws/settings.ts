@@ -47,6 +47,12 @@ export interface StrictSettings {
   consoleLatestMs: number
   /** ms after launch until they show in the buffered console output. */
   consoleBufferedMs: number
+  /**
+   * Faults at a rate, from a seeded generator (so a failing run can be replayed): the share of
+   * requests answered `RequestLimitExceeded`/`Throttling` before AWS sees them, and the share
+   * carried out whose answer is lost. Both 0 by default; reliability tests raise them.
+   */
+  rates: { throttle: number; loseResponse: number; seed: number }
 }
 
 /** A partial change to a scope's settings. */
@@ -55,6 +61,7 @@ export interface SettingsPatch {
   consistencyUses?: number
   consoleLatestMs?: number
   consoleBufferedMs?: number
+  rates?: Partial<StrictSettings['rates']>
 }
 
 /**
@@ -69,6 +76,7 @@ export function defaultSettings(): StrictSettings {
     // On AWS the buffered output lags by minutes; scaled down here, the latest by a moment.
     consoleLatestMs: 300,
     consoleBufferedMs: 30_000,
+    rates: { throttle: 0, loseResponse: 0, seed: 1 },
   }
 }
 
@@ -86,5 +94,6 @@ export function applyPatch(settings: StrictSettings, patch: SettingsPatch): Stri
     consistencyUses: patch.consistencyUses ?? settings.consistencyUses,
     consoleLatestMs: patch.consoleLatestMs ?? settings.consoleLatestMs,
     consoleBufferedMs: patch.consoleBufferedMs ?? settings.consoleBufferedMs,
+    rates: { ...settings.rates, ...patch.rates },
   }
 }
