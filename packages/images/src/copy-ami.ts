@@ -6,7 +6,7 @@ import { clientIn, resolveRegion, sdk } from './clients.js'
 import { checkCopyInput, copyEncryption, copyImageInput, type CopyAmiInput } from './copy-input.js'
 import { findExistingImage, type AmiResult } from './create-ami.js'
 import { deleteAmi } from './delete-ami.js'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { imageFacts } from './image-facts.js'
 import { tagImageAndSnapshots } from './image-tags.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
@@ -151,10 +151,11 @@ async function describeSource(
   options: ImagesOptions,
 ): Promise<Image> {
   const { DescribeImagesCommand } = await sdk()
-  const out = await ec2Call('DescribeImages', options, (abortSignal) =>
-    client.send(new DescribeImagesCommand({ ImageIds: [validate.amiId(imageId, 'imageId')] }), {
-      abortSignal,
-    }),
+  const ImageIds = [validate.amiId(imageId, 'imageId')]
+  const out = await ec2CallFresh(
+    { operation: 'DescribeImages', notFound: [NOT_FOUND.image] },
+    options,
+    (abortSignal) => client.send(new DescribeImagesCommand({ ImageIds }), { abortSignal }),
   )
   const image = out.Images?.[0]
   if (!image || image.State !== 'available')
@@ -170,7 +171,7 @@ async function undoCopies(made: Record<string, string>, options: ImagesOptions):
   await Promise.all(
     Object.entries(made).map(async ([region, imageId]) => {
       try {
-        await deleteAmi({ imageId, region }, options)
+        await deleteAmi({ imageId, region, justCreated: true }, options)
         emit({
           type: 'info',
           message: `removed copy ${imageId} in ${region} after a failed copy elsewhere`,

@@ -10,7 +10,7 @@ import {
 } from './ami-input.js'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { isAwsCode } from '@ferry/core'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { defaultAmiName, imageFacts } from './image-facts.js'
 import { tagImageAndSnapshots } from './image-tags.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
@@ -99,18 +99,24 @@ async function makeImage(
     'instanceId' in input
       ? [
           'CreateImage',
-          await ec2Call('CreateImage', options, (abortSignal) =>
-            client.send(new CreateImageCommand(createImageInput({ ...input, name }, tags)), {
-              abortSignal,
-            }),
+          await ec2CallFresh(
+            { operation: 'CreateImage', notFound: [NOT_FOUND.instance] },
+            options,
+            (abortSignal) =>
+              client.send(new CreateImageCommand(createImageInput({ ...input, name }, tags)), {
+                abortSignal,
+              }),
           ),
         ]
       : [
           'RegisterImage',
-          await ec2Call('RegisterImage', options, (abortSignal) =>
-            client.send(new RegisterImageCommand(registerImageInput({ ...input, name }, tags)), {
-              abortSignal,
-            }),
+          await ec2CallFresh(
+            { operation: 'RegisterImage', notFound: [NOT_FOUND.snapshot] },
+            options,
+            (abortSignal) =>
+              client.send(new RegisterImageCommand(registerImageInput({ ...input, name }, tags)), {
+                abortSignal,
+              }),
           ),
         ]
   if (!out.ImageId) throw new FerryError('AWS', `${operation} returned no image id.`)

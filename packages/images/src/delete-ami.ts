@@ -3,7 +3,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2'
 import { validate } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { isAwsCode } from '@ferry/core'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { imageFacts } from './image-facts.js'
 import type { ImagesOptions } from './options.js'
 
@@ -16,6 +16,15 @@ export interface DeleteAmiResult {
   deletedSnapshotIds: string[]
 }
 
+/** Which AMI `deleteAmi` removes. */
+export interface DeleteAmiInput {
+  imageId: string
+  region?: string
+  keepSnapshotIds?: string[]
+  /** Made moments ago (an undo): a NotFound is retried as eventual consistency before it means gone. */
+  justCreated?: boolean
+}
+
 /**
  * Deregisters an AMI, then deletes the EBS snapshots behind it (AWS keeps them, and bills
  * them, otherwise), except `keepSnapshotIds`. An AMI or snapshot already gone counts as done.
@@ -23,7 +32,7 @@ export interface DeleteAmiResult {
  * await deleteAmi({ imageId: 'ami-0123456789abcdef0', region: 'eu-west-1' }, { aws })
  */
 export async function deleteAmi(
-  input: { imageId: string; region?: string; keepSnapshotIds?: string[] },
+  input: DeleteAmiInput,
   options: ImagesOptions = {},
 ): Promise<DeleteAmiResult> {
   validate.amiId(input.imageId, 'imageId')
@@ -33,9 +42,15 @@ export async function deleteAmi(
   const { DescribeImagesCommand, DeregisterImageCommand } = await sdk()
   let snapshotIds: string[] = []
   try {
-    const out = await ec2Call('DescribeImages', options, (abortSignal) =>
-      client.send(new DescribeImagesCommand({ ImageIds: [input.imageId] }), { abortSignal }),
-    )
+    const describe = (abortSignal: AbortSignal | undefined) =>
+      client.send(new DescribeImagesCommand({ ImageIds: [input.imageId] }), { abortSignal })
+    const out = input.justCreated
+      ? await ec2CallFresh(
+          { operation: 'DescribeImages', notFound: [NOT_FOUND.image] },
+          options,
+          describe,
+        )
+      : await ec2Call('DescribeImages', options, describe)
     const image = out.Images?.[0]
     if (!image)
       return { imageId: input.imageId, region, deregistered: false, deletedSnapshotIds: [] }

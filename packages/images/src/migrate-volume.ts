@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { EC2Client, Filter } from '@aws-sdk/client-ec2'
 import { createEmitter, FerryError, idempotencyToken, validate } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import {
   checkMigrateInput,
   copySnapshotInput,
@@ -106,8 +106,10 @@ async function copySnapshot(
       kmsKeyId: o.input.kmsKeyId,
       tags: o.tags,
     })
-    const out = await ec2Call('CopySnapshot', options, (abortSignal) =>
-      client.send(new CopySnapshotCommand(params), { abortSignal }),
+    const out = await ec2CallFresh(
+      { operation: 'CopySnapshot', notFound: [NOT_FOUND.snapshot] },
+      options,
+      (abortSignal) => client.send(new CopySnapshotCommand(params), { abortSignal }),
     )
     id = out.SnapshotId
     if (!id)
@@ -145,8 +147,10 @@ async function createVolume(
     token,
     tags: o.tags,
   })
-  const out = await ec2Call('CreateVolume', options, (abortSignal) =>
-    client.send(new CreateVolumeCommand(params), { abortSignal }),
+  const out = await ec2CallFresh(
+    { operation: 'CreateVolume', notFound: [NOT_FOUND.snapshot] },
+    options,
+    (abortSignal) => client.send(new CreateVolumeCommand(params), { abortSignal }),
   )
   if (!out.VolumeId)
     throw new FerryError('AWS', `CreateVolume from ${o.snapshotId} returned no volume id.`)

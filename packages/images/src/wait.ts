@@ -2,12 +2,13 @@
 import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2'
 import { AwsError, createEmitter, FerryError, TimeoutError, toAwsError, waitFor } from '@ferry/core'
 import { sdk } from './clients.js'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { DEFAULT_MAX_WAIT_MS, type ImagesOptions } from './options.js'
 
 /**
  * Polls DescribeSnapshots until the snapshot is `completed`, emitting `wait:progress` with the
- * percent AWS reports; a snapshot in `error` fails with an AwsError.
+ * percent AWS reports; a snapshot in `error` fails with an AwsError. Until it is first seen, a
+ * NotFound is eventual consistency for a snapshot just made, and retried.
  * @example
  * const snap = await waitForSnapshot(ec2, 'snap-0123456789abcdef0', { maxWaitTime: 600_000 })
  */
@@ -17,11 +18,12 @@ export async function waitForSnapshot(
   options: ImagesOptions,
 ): Promise<Snapshot> {
   const { DescribeSnapshotsCommand } = await sdk()
+  const describe = firstSeen(NOT_FOUND.snapshot, options, (abortSignal) =>
+    client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), { abortSignal }),
+  )
   const snapshot = await waitFor<Snapshot>(
     async () => {
-      const out = await ec2Call('DescribeSnapshots', options, (abortSignal) =>
-        client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), { abortSignal }),
-      )
+      const out = await describe('DescribeSnapshots')
       const snap = out.Snapshots?.[0]
       if (snap?.State === 'completed') return { done: true, value: snap }
       if (snap?.State === 'error') throw snapshotFailed(snapshotId, snap)
@@ -93,6 +95,23 @@ export async function waitForVolume(
       VolumeIds: [volumeId],
     }),
   )
+}
+
+// A describe that retries the id's NotFound until its first answer, and never after: once seen,
+// NotFound means the resource is gone.
+function firstSeen<T>(
+  notFound: string,
+  options: ImagesOptions,
+  send: (abortSignal: AbortSignal | undefined) => Promise<T>,
+): (operation: string) => Promise<T> {
+  let seen = false
+  return async (operation) => {
+    const out = seen
+      ? await ec2Call(operation, options, send)
+      : await ec2CallFresh({ operation, notFound: [notFound] }, options, send)
+    seen = true
+    return out
+  }
 }
 
 function waiterConfig(client: EC2Client, maxWaitTimeMs: number, options: ImagesOptions) {
