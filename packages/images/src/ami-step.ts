@@ -94,7 +94,7 @@ export function createAmiStep(
           input: { note: 'adopt an AMI tagged with this run and step, if any' },
         },
         { kind: 'aws', service: 'EC2', ...call },
-        { kind: 'note', text: 'wait until the image is available (waitUntilImageAvailable)' },
+        { kind: 'note', text: 'wait until the image is available (DescribeImages)' },
         {
           kind: 'aws',
           service: 'EC2',

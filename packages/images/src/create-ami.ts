@@ -34,8 +34,8 @@ export const AMI_JOURNAL_KEY = 'image'
 
 /**
  * Makes an AMI from an instance (CreateImage, optional `noReboot`) or from a root-volume
- * snapshot (RegisterImage: hvm, ENA, boot mode, gp3 root, IMDSv2), waits with the SDK's
- * `waitUntilImageAvailable`, and tags the image and the snapshots it created. CreateImage has no
+ * snapshot (RegisterImage: hvm, ENA, boot mode, gp3 root, IMDSv2), waits until it is
+ * available (an image that failed ends the wait at once), and tags the image and the snapshots it created. CreateImage has no
  * client token, so with `runId` a re-run adopts the image it finds (journal id, else tags).
  * @example
  * const ami = await createAmi({ snapshotId: snap.snapshotId, architecture: 'arm64' }, { aws: { region: 'eu-west-1' }, runId: 'r1' })

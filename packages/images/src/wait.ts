@@ -1,14 +1,24 @@
-// Waiting for snapshots (with percent progress), images and volumes to be ready.
-import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2'
-import { AwsError, createEmitter, FerryError, TimeoutError, toAwsError, waitFor } from '@ferry/core'
+// Waiting for snapshots (with percent progress), images and volumes: ferry's own polls on core's
+// waitFor. A state that can never turn ready and a non-retryable error (AccessDenied, AuthFailure,
+// expired credentials) end the wait at once with their cause; the SDK's waiters retry every
+// error until maxWaitTime and then report a timeout without one.
+import type { EC2Client, Image, Snapshot, Volume } from '@aws-sdk/client-ec2'
+import {
+  AwsError,
+  createEmitter,
+  FerryError,
+  TimeoutError,
+  waitFor,
+  type BackoffPolicy,
+  type PollResult,
+} from '@ferry/core'
 import { sdk } from './clients.js'
 import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { DEFAULT_MAX_WAIT_MS, type ImagesOptions } from './options.js'
 
 /**
  * Polls DescribeSnapshots until the snapshot is `completed`, emitting `wait:progress` with the
- * percent AWS reports; a snapshot in `error` fails with an AwsError. Until it is first seen, a
- * NotFound is eventual consistency for a snapshot just made, and retried.
+ * percent AWS reports; a snapshot in `error` fails with an AwsError.
  * @example
  * const snap = await waitForSnapshot(ec2, 'snap-0123456789abcdef0', { maxWaitTime: 600_000 })
  */
@@ -18,25 +28,26 @@ export async function waitForSnapshot(
   options: ImagesOptions,
 ): Promise<Snapshot> {
   const { DescribeSnapshotsCommand } = await sdk()
-  const describe = firstSeen(NOT_FOUND.snapshot, options, (abortSignal) =>
-    client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), { abortSignal }),
-  )
-  const snapshot = await waitFor<Snapshot>(
-    async () => {
-      const out = await describe('DescribeSnapshots')
-      const snap = out.Snapshots?.[0]
-      if (snap?.State === 'completed') return { done: true, value: snap }
-      if (snap?.State === 'error') throw snapshotFailed(snapshotId, snap)
-      return { done: false, state: snap?.State, percent: parseProgress(snap?.Progress) }
-    },
+  const snapshot = await poll<Snapshot>(
     {
       what: `snapshot ${snapshotId} completed`,
-      maxWaitTime: options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS,
-      signal: options.signal,
-      onEvent: options.onEvent,
-      clock: options.clock,
+      operation: 'DescribeSnapshots',
+      notFound: NOT_FOUND.snapshot,
       backoff: { minDelayMs: 2000, maxDelayMs: 15_000 },
+      describe: async (abortSignal) =>
+        (
+          await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), {
+            abortSignal,
+          })
+        ).Snapshots,
+      judge: ([snap]) => {
+        if (snap?.State === 'completed') return { done: true, value: snap }
+        if (snap?.State === 'error')
+          throw notReady(`snapshot ${snapshotId}`, { state: 'error', reason: snap.StateMessage })
+        return { done: false, state: snap?.State, percent: parseProgress(snap?.Progress) }
+      },
     },
+    options,
   )
   createEmitter(options.onEvent)({
     type: 'info',
@@ -55,31 +66,54 @@ export function parseProgress(progress: string | undefined): number | undefined 
   return match ? Math.min(100, Number(match[1])) : undefined
 }
 
+// AMI states that never turn into `available` by waiting (API_Image.html, State).
+const IMAGE_DEAD = new Set(['failed', 'error', 'invalid', 'deregistered', 'disabled'])
+
 /**
- * Waits with the SDK's `waitUntilImageAvailable` and returns the described images in order.
+ * Polls DescribeImages until every image is `available`, and returns them in order. An image
+ * in `failed`, `error`, `invalid`, `deregistered` or `disabled` fails at once with its
+ * StateReason (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html).
  * @example
- * const [image] = await waitForImages(ec2, ['ami-0123456789abcdef0'], { maxWaitTime: 1_800_000 })
+ * const [image] = await waitForImages(ec2, ['ami-0123456789abcdef0'], { maxWaitTime: 3_600_000 })
  */
 export async function waitForImages(
   client: EC2Client,
   imageIds: string[],
   options: ImagesOptions,
 ): Promise<Image[]> {
-  const { waitUntilImageAvailable, DescribeImagesCommand } = await sdk()
-  const maxWaitTime = options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS
+  const { DescribeImagesCommand } = await sdk()
   const what = `image ${imageIds.join(', ')} available`
   createEmitter(options.onEvent)({ type: 'info', message: `waiting for ${what}` })
-  await sdkWait(what, maxWaitTime, () =>
-    waitUntilImageAvailable(waiterConfig(client, maxWaitTime, options), { ImageIds: imageIds }),
+  return poll<Image[], Image>(
+    {
+      what,
+      operation: 'DescribeImages',
+      notFound: NOT_FOUND.image,
+      backoff: { minDelayMs: 2000, maxDelayMs: 30_000 },
+      describe: async (abortSignal) =>
+        (await client.send(new DescribeImagesCommand({ ImageIds: imageIds }), { abortSignal }))
+          .Images,
+      judge: (found) => {
+        const images = imageIds.map((id) => found.find((i) => i.ImageId === id))
+        for (const image of images)
+          if (image?.State && IMAGE_DEAD.has(image.State))
+            throw notReady(`image ${image.ImageId}`, {
+              state: image.State,
+              reason: image.StateReason?.Message,
+              code: image.StateReason?.Code,
+            })
+        if (images.every((i) => i?.State === 'available'))
+          return { done: true, value: images as Image[] }
+        return { done: false, state: images.map((i) => i?.State ?? 'not visible').join(', ') }
+      },
+    },
+    options,
   )
-  const out = await ec2Call('DescribeImages', options, (abortSignal) =>
-    client.send(new DescribeImagesCommand({ ImageIds: imageIds }), { abortSignal }),
-  )
-  return imageIds.map((id) => out.Images?.find((i) => i.ImageId === id) ?? { ImageId: id })
 }
 
 /**
- * Waits with the SDK's `waitUntilVolumeAvailable`.
+ * Polls DescribeVolumes until the volume is `available`; `error`, `deleting`, `deleted` or
+ * `in-use` fail at once.
  * @example
  * await waitForVolume(ec2, 'vol-0123456789abcdef0', {})
  */
@@ -88,66 +122,83 @@ export async function waitForVolume(
   volumeId: string,
   options: ImagesOptions,
 ): Promise<void> {
-  const { waitUntilVolumeAvailable } = await sdk()
-  const maxWaitTime = options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS
-  await sdkWait(`volume ${volumeId} available`, maxWaitTime, () =>
-    waitUntilVolumeAvailable(waiterConfig(client, maxWaitTime, options), {
-      VolumeIds: [volumeId],
-    }),
+  const { DescribeVolumesCommand } = await sdk()
+  await poll<Volume>(
+    {
+      what: `volume ${volumeId} available`,
+      operation: 'DescribeVolumes',
+      notFound: NOT_FOUND.volume,
+      backoff: { minDelayMs: 2000, maxDelayMs: 15_000 },
+      describe: async (abortSignal) =>
+        (await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }), { abortSignal }))
+          .Volumes,
+      judge: ([volume]) => {
+        if (volume?.State === 'available') return { done: true, value: volume }
+        if (volume?.State && volume.State !== 'creating')
+          throw notReady(`volume ${volumeId}`, { state: volume.State })
+        return { done: false, state: volume?.State }
+      },
+    },
+    options,
   )
 }
 
-// A describe that retries the id's NotFound until its first answer, and never after: once seen,
-// NotFound means the resource is gone.
-function firstSeen<T>(
-  notFound: string,
+/** One wait: what to describe and how to judge what came back. */
+interface Poll<TValue, TItem> {
+  what: string
+  operation: string
+  /** The id's NotFound code: retried until the first answer (a new id), never after. */
+  notFound: string
+  backoff: Partial<BackoffPolicy>
+  describe: (abortSignal: AbortSignal | undefined) => Promise<TItem[] | undefined>
+  judge: (items: TItem[]) => PollResult<TValue>
+}
+
+// core's waitFor, plus: a NotFound before the first sighting is eventual consistency (the id is
+// new), and a timeout keeps the retryable error that kept the wait going as its cause.
+async function poll<TValue, TItem = TValue>(
+  p: Poll<TValue, TItem>,
   options: ImagesOptions,
-  send: (abortSignal: AbortSignal | undefined) => Promise<T>,
-): (operation: string) => Promise<T> {
+): Promise<TValue> {
   let seen = false
-  return async (operation) => {
-    const out = seen
-      ? await ec2Call(operation, options, send)
-      : await ec2CallFresh({ operation, notFound: [notFound] }, options, send)
-    seen = true
-    return out
-  }
-}
-
-function waiterConfig(client: EC2Client, maxWaitTimeMs: number, options: ImagesOptions) {
-  // SDK waiters count seconds; at least 1 s, and the SDK's minimum delay is 15 s by default.
-  return {
-    client,
-    maxWaitTime: Math.max(1, Math.ceil(maxWaitTimeMs / 1000)),
-    minDelay: 2,
-    maxDelay: 30,
-    abortSignal: options.signal,
-  }
-}
-
-async function sdkWait(
-  what: string,
-  maxWaitTime: number,
-  wait: () => Promise<{ state: string; reason?: unknown }>,
-): Promise<void> {
+  let lastError: unknown
+  const describe = () =>
+    seen
+      ? ec2Call(p.operation, options, p.describe)
+      : ec2CallFresh({ operation: p.operation, notFound: [p.notFound] }, options, p.describe)
   try {
-    await wait()
+    return await waitFor(
+      async () => {
+        try {
+          const items = (await describe()) ?? []
+          seen = true
+          lastError = undefined
+          return p.judge(items)
+        } catch (error) {
+          if (FerryError.is(error) && error.retryable) lastError = error
+          throw error
+        }
+      },
+      {
+        what: p.what,
+        maxWaitTime: options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS,
+        signal: options.signal,
+        onEvent: options.onEvent,
+        clock: options.clock,
+        backoff: p.backoff,
+      },
+    )
   } catch (error) {
-    const e = error as { name?: string; message?: string }
-    // The SDK's waiter errors carry the final result as JSON in the message.
-    if (e.name === 'TimeoutError')
-      throw new TimeoutError({ what, waitedMs: maxWaitTime, cause: error })
-    if (e.name === 'AbortError')
-      throw new FerryError('ABORTED', `Stopped waiting for ${what}: aborted.`, { cause: error })
-    throw toAwsError(error, { service: 'EC2', operation: `wait for ${what}` })
+    if (!TimeoutError.is(error) || lastError === undefined) throw error
+    throw new TimeoutError({ ...error, cause: lastError })
   }
 }
 
-function snapshotFailed(snapshotId: string, snap: Snapshot): AwsError {
+function notReady(what: string, o: { state: string; reason?: string; code?: string }): AwsError {
   return new AwsError({
     service: 'EC2',
-    operation: 'CreateSnapshot',
-    awsCode: 'SnapshotError',
-    message: `snapshot ${snapshotId} is in state error: ${snap.StateMessage ?? 'no message'}`,
+    operation: `wait for ${what}`,
+    awsCode: o.code ?? `State.${o.state}`,
+    message: `${what} is ${o.state}: ${o.reason ?? 'no reason given'}; it will not become ready by waiting`,
   })
 }
