@@ -8,7 +8,7 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2'
-import { AwsError, FerryError } from '@ferry/core'
+import { AwsError, FerryError, TimeoutError, type Clock } from '@ferry/core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import {
   copyAmi,
@@ -111,6 +111,81 @@ describe('copyAmi', () => {
       }),
     )
     expect(byName.Images).toEqual([])
+  })
+})
+
+/** Time that passes only when a waiter sleeps: hours of copying take no time here. */
+function fakeClock(): Clock {
+  let now = 0
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms
+    },
+    random: () => 0.5,
+  }
+}
+
+/**
+ * A lab client on which every image described by id is still `pending`: moto finishes a copy at
+ * once, AWS takes hours (the lab has no AWS clock yet). Everything else is the real call.
+ */
+function stillCopying(region: string): EC2Client {
+  const client = new EC2Client({ region, endpoint: aws.endpoint, credentials: aws.credentials })
+  const send = client.send.bind(client) as (c: unknown) => Promise<unknown>
+  client.send = (async (command: DescribeImagesCommand) => {
+    const out = await send(command)
+    if (!(command instanceof DescribeImagesCommand) || !command.input.ImageIds) return out
+    const images = (out as { Images?: { State?: string }[] }).Images ?? []
+    return { ...(out as object), Images: images.map((i) => ({ ...i, State: 'pending' })) }
+  }) as never
+  return client
+}
+
+describe('copyAmi that outlasts maxWaitTime', () => {
+  test('keeps the copies in flight, tagged, and a re-run adopts them', async () => {
+    const runId = uniqueRun('copyslow')
+    const ami = await createAmi(
+      { instanceId, name: `${runId}-src` },
+      { ...options, runId, step: 'bake' },
+    )
+    const regions = ['eu-west-1', 'ap-south-1']
+    const source = new EC2Client({ ...aws, region: 'us-east-1' })
+    const error = await copyAmi(
+      { imageId: ami.imageId, sourceRegion: 'us-east-1', regions },
+      {
+        clientFor: (r) => (r === 'us-east-1' ? source : stillCopying(r)),
+        runId,
+        step: 'copy',
+        maxWaitTime: 3000,
+        clock: fakeClock(),
+      },
+    ).catch((e: unknown) => e)
+    expect(TimeoutError.is(error)).toBe(true)
+    expect(error).toMatchObject({ retryable: true })
+    expect((error as Error).message).toMatch(/still copying in eu-west-1, ap-south-1.*kept/)
+
+    const kept: Record<string, string> = {}
+    for (const region of regions) {
+      const mine = await reader(region).send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: 'tag:ferry:run', Values: [runId] }],
+        }),
+      )
+      expect(mine.Images).toHaveLength(1)
+      expect(tagsOf(mine.Images![0]!.Tags)).toMatchObject({
+        'ferry:step': 'copy',
+        'ferry:source': ami.imageId,
+      })
+      kept[region] = mine.Images![0]!.ImageId!
+    }
+    const again = await copyAmi(
+      { imageId: ami.imageId, regions },
+      { ...options, runId, step: 'copy' },
+    )
+    expect(again.imageIds).toEqual(kept)
+    expect(Object.values(again.copies).every((c) => c.adopted)).toBe(true)
   })
 })
 
