@@ -122,7 +122,7 @@ async function copyOne(
     await options.record?.(copyJournalKey(o.region), imageId)
   }
   const [image] = await waitForImages(client, [imageId], options).catch(async (error: unknown) => {
-    if (TimeoutError.is(error)) await keepTagged(client, { imageId: imageId!, tags }, options)
+    if (TimeoutError.is(error)) await keepTagged(client, { imageId, tags }, options)
     throw error
   })
   await tagImageAndSnapshots(client, { image: image!, tags }, options)
