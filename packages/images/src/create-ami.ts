@@ -8,6 +8,7 @@ import {
   registerImageInput,
   type CreateAmiInput,
 } from './ami-input.js'
+import { snapshotArchitecture } from './ami-architecture.js'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { isAwsCode } from '@ferry/core'
 import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
@@ -95,6 +96,10 @@ async function makeImage(
 ): Promise<string> {
   const { CreateImageCommand, RegisterImageCommand } = await sdk()
   const { input, name, tags } = o
+  const architecture =
+    'snapshotId' in input
+      ? (input.architecture ?? (await snapshotArchitecture(client, input.snapshotId, options)))
+      : undefined
   const [operation, out] =
     'instanceId' in input
       ? [
@@ -114,9 +119,12 @@ async function makeImage(
             { operation: 'RegisterImage', notFound: [NOT_FOUND.snapshot] },
             options,
             (abortSignal) =>
-              client.send(new RegisterImageCommand(registerImageInput({ ...input, name }, tags)), {
-                abortSignal,
-              }),
+              client.send(
+                new RegisterImageCommand(
+                  registerImageInput({ ...input, name, architecture: architecture! }, tags),
+                ),
+                { abortSignal },
+              ),
           ),
         ]
   if (!out.ImageId) throw new FerryError('AWS', `${operation} returned no image id.`)

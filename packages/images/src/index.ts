@@ -35,6 +35,7 @@ export {
   createImageInput,
   registerImageInput,
   findImageInput,
+  type AmiArchitecture,
   type AmiFromInstance,
   type AmiFromSnapshot,
   type CreateAmiInput,

@@ -1,11 +1,15 @@
 // snapshotVolume and createAmi against moto, read back with a separate client.
 import {
+  CreateVolumeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
+  RegisterImageCommand,
+  RunInstancesCommand,
+  type RegisterImageCommandInput,
 } from '@aws-sdk/client-ec2'
-import type { FerryEvent } from '@ferry/core'
+import { ValidationError, type FerryEvent } from '@ferry/core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { createAmi, snapshotVolume } from '../src/index.js'
 import { labAws, launchInstance, reader, uniqueRun } from './lab.js'
@@ -168,5 +172,61 @@ describe('createAmi', () => {
       }),
     )
     expect(mine.Images).toHaveLength(2)
+  })
+
+  // moto ignores RegisterImage's Architecture, so the request itself is read on its way out.
+  const registered = (client: EC2Client): RegisterImageCommandInput[] => {
+    const sent: RegisterImageCommandInput[] = []
+    const send = client.send.bind(client) as (c: unknown) => Promise<unknown>
+    client.send = ((command: unknown) => {
+      if (command instanceof RegisterImageCommand) sent.push(command.input)
+      return send(command)
+    }) as never
+    return sent
+  }
+
+  test("from a snapshot, registers the source server's architecture (arm64), not x86_64", async () => {
+    const arm = await read.send(
+      new RunInstancesCommand({
+        // moto's Amazon Linux 2022 for arm64.
+        ImageId: 'ami-0e9271c829888680e',
+        InstanceType: 't4g.micro',
+        MinCount: 1,
+        MaxCount: 1,
+      }),
+    )
+    const instanceId = arm.Instances![0]!.InstanceId!
+    const runId = uniqueRun('arm')
+    const client = new EC2Client({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentials: aws.credentials,
+    })
+    const sent = registered(client)
+    // moto maps the root at /dev/sda1 whatever the AMI's RootDeviceName (/dev/xvda here).
+    const snap = await snapshotVolume(
+      { instanceId, device: '/dev/sda1' },
+      { ec2: client, runId, step: 'snap' },
+    )
+    await createAmi({ snapshotId: snap.snapshotId }, { ec2: client, runId, step: 'ami' })
+    expect(sent.map((i) => i.Architecture)).toEqual(['arm64'])
+  })
+
+  test('from a snapshot whose source is unknown, asks for the architecture before registering', async () => {
+    const volume = await read.send(
+      new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1 }),
+    )
+    const client = new EC2Client({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentials: aws.credentials,
+    })
+    const sent = registered(client)
+    const snap = await snapshotVolume({ volumeId: volume.VolumeId! }, { ec2: client })
+    const error = await createAmi({ snapshotId: snap.snapshotId }, { ec2: client }).catch(
+      (e: unknown) => e,
+    )
+    expect(ValidationError.is(error) && error.field).toBe('architecture')
+    expect(sent).toEqual([])
   })
 })
