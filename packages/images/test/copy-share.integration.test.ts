@@ -8,7 +8,9 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2'
-import { AwsError, FerryError, TimeoutError, type Clock } from '@ferry/core'
+import { AwsError, FerryError, TimeoutError, type Clock, type FerryEvent } from '@ferry/core'
+import { strictAwsScope } from '@ferry/lab'
+import { labInfo } from '@ferry/lab/vitest'
 import { beforeAll, describe, expect, test } from 'vitest'
 import {
   copyAmi,
@@ -387,6 +389,46 @@ describe('deleteImagesByRun', () => {
       'us-east-1': { imageIds: [], snapshotIds: [], volumeIds: [] },
       'eu-west-1': { imageIds: [], snapshotIds: [], volumeIds: [] },
     })
+  })
+
+  test('deleteAmi retries a snapshot still InUse right after DeregisterImage, then keeps it with a warning', async () => {
+    const strict = strictAwsScope(labInfo().aws, 'images-snapshot-in-use')
+    const scoped = { aws: strict.aws, clock: fakeClock() }
+    const inUse = (times: number) =>
+      strict.inject({
+        operation: 'DeleteSnapshot',
+        times,
+        fault: {
+          code: 'InvalidSnapshot.InUse',
+          message: 'The snapshot is currently in use by an AMI',
+          status: 400,
+        },
+      })
+    const bake = (runId: string) =>
+      createAmi({ instanceId, name: `${runId}-src` }, { ...options, runId, step: 'bake' })
+
+    const ami = await bake(uniqueRun('inuse'))
+    await inUse(2)
+    expect(await deleteAmi({ imageId: ami.imageId }, scoped)).toEqual({
+      imageId: ami.imageId,
+      region: 'us-east-1',
+      deregistered: true,
+      deletedSnapshotIds: ami.snapshotIds,
+    })
+
+    // A snapshot that stays in use (another AMI backs it) is kept, said so, not a failure.
+    const stuck = await bake(uniqueRun('stuck'))
+    await inUse(1000)
+    const events: FerryEvent[] = []
+    const kept = await deleteAmi(
+      { imageId: stuck.imageId },
+      { ...scoped, onEvent: (e) => events.push(e) },
+    )
+    expect(kept).toMatchObject({ deregistered: true, deletedSnapshotIds: [] })
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.message)).toEqual(
+      stuck.snapshotIds.map((id) => expect.stringContaining(`kept snapshot ${id}`)),
+    )
+    await strict.reset()
   })
 
   test('an AMI that is already gone is not an error; an empty run id is refused', async () => {
