@@ -338,6 +338,26 @@ describe('migrateVolume', () => {
   })
 })
 
+test('migrateVolume: a lost CopySnapshot response is adopted by the run tags, not copied twice', async () => {
+  const strict = strictAwsScope(labInfo().aws, 'images-copy-snapshot-lost')
+  await strict.inject({ operation: 'CopySnapshot', fault: 'lose-response' })
+  const runId = uniqueRun('copylost')
+  const source = await snapshotVolume({ instanceId, device: '/dev/sdf' }, options)
+  const moved = await migrateVolume(
+    { volumeId: source.volumeId, to: { region: 'eu-west-1', availabilityZone: 'eu-west-1a' } },
+    { aws: strict.aws, runId, step: 'move' },
+  )
+  const copies = await reader('eu-west-1').send(
+    new DescribeSnapshotsCommand({
+      OwnerIds: ['self'],
+      Filters: [{ Name: 'tag:ferry:run', Values: [runId] }],
+    }),
+  )
+  expect(copies.Snapshots?.map((s) => s.SnapshotId)).toEqual([moved.snapshotId])
+  const sent = (await strict.calls()).filter((c) => c.operation === 'CopySnapshot')
+  expect(sent.map((c) => c.by)).toEqual(['lose-response'])
+})
+
 describe('deleteImagesByRun', () => {
   test('removes the AMIs, snapshots and migrated volumes of a run in every region, and nothing else', async () => {
     const runId = uniqueRun('teardown')

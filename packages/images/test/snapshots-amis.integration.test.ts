@@ -10,6 +10,8 @@ import {
   type RegisterImageCommandInput,
 } from '@aws-sdk/client-ec2'
 import { ValidationError, type FerryEvent } from '@ferry/core'
+import { strictAwsScope } from '@ferry/lab'
+import { labInfo } from '@ferry/lab/vitest'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { createAmi, snapshotVolume } from '../src/index.js'
 import { labAws, launchInstance, reader, uniqueRun } from './lab.js'
@@ -103,6 +105,31 @@ describe('snapshotVolume', () => {
     )
     expect(again).toMatchObject({ snapshotId: first.snapshotId, adopted: true })
   })
+
+  test.each(['lose-response', 'drop-connection', 'throttle'] as const)(
+    'CreateSnapshot meets %s: one snapshot, adopted by the run tags, never a second',
+    async (fault) => {
+      const strict = strictAwsScope(labInfo().aws, `images-snapshot-${fault}`)
+      await strict.inject({ operation: 'CreateSnapshot', fault })
+      const runId = uniqueRun(fault)
+      const snap = await snapshotVolume(
+        { instanceId: instance.instanceId },
+        { aws: strict.aws, runId, step: 'snap' },
+      )
+      const mine = await read.send(
+        new DescribeSnapshotsCommand({
+          OwnerIds: ['self'],
+          Filters: [{ Name: 'tag:ferry:run', Values: [runId] }],
+        }),
+      )
+      expect(mine.Snapshots?.map((s) => s.SnapshotId)).toEqual([snap.snapshotId])
+      const creates = (await strict.calls()).filter((c) => c.operation === 'CreateSnapshot')
+      // A lost response already made the snapshot: it is adopted, not asked for again.
+      expect(creates.map((c) => c.by ?? 'moto')).toEqual(
+        fault === 'throttle' ? ['fault', 'moto'] : [fault],
+      )
+    },
+  )
 
   test('an unknown device names the devices the instance has', async () => {
     await expect(
