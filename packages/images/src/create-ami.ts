@@ -11,7 +11,8 @@ import {
 import { snapshotArchitecture } from './ami-architecture.js'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { isAwsCode } from '@ferry/core'
-import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
+import { createOnce, singleAttempt } from './create-once.js'
+import { ec2Call, NOT_FOUND } from './ec2-call.js'
 import { defaultAmiName, imageFacts } from './image-facts.js'
 import { tagImageAndSnapshots } from './image-tags.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
@@ -100,35 +101,68 @@ async function makeImage(
     'snapshotId' in input
       ? (input.architecture ?? (await snapshotArchitecture(client, input.snapshotId, options)))
       : undefined
-  const [operation, out] =
+  // AMI names are unique per region ("InvalidAMIName.Duplicate"), so after an answer was lost
+  // an image of this name is the one that attempt made.
+  const find = () => imageNamed(client, name, options)
+  const imageId =
     'instanceId' in input
-      ? [
-          'CreateImage',
-          await ec2CallFresh(
-            { operation: 'CreateImage', notFound: [NOT_FOUND.instance] },
-            options,
-            (abortSignal) =>
-              client.send(new CreateImageCommand(createImageInput({ ...input, name }, tags)), {
-                abortSignal,
-              }),
-          ),
-        ]
-      : [
-          'RegisterImage',
-          await ec2CallFresh(
-            { operation: 'RegisterImage', notFound: [NOT_FOUND.snapshot] },
-            options,
-            (abortSignal) =>
-              client.send(
-                new RegisterImageCommand(
-                  registerImageInput({ ...input, name, architecture: architecture! }, tags),
-                ),
-                { abortSignal },
-              ),
-          ),
-        ]
-  if (!out.ImageId) throw new FerryError('AWS', `${operation} returned no image id.`)
-  return out.ImageId
+      ? await createOnce(
+          {
+            operation: 'CreateImage',
+            notFound: [NOT_FOUND.instance],
+            find,
+            send: async (abortSignal) =>
+              (
+                await client.send(
+                  singleAttempt(new CreateImageCommand(createImageInput({ ...input, name }, tags))),
+                  { abortSignal },
+                )
+              ).ImageId,
+          },
+          options,
+        )
+      : await createOnce(
+          {
+            operation: 'RegisterImage',
+            notFound: [NOT_FOUND.snapshot],
+            find,
+            send: async (abortSignal) =>
+              (
+                await client.send(
+                  singleAttempt(
+                    new RegisterImageCommand(
+                      registerImageInput({ ...input, name, architecture: architecture! }, tags),
+                    ),
+                  ),
+                  { abortSignal },
+                )
+              ).ImageId,
+          },
+          options,
+        )
+  if (!imageId) throw new FerryError('AWS', `Making AMI ${name} returned no image id.`)
+  return imageId
+}
+
+async function imageNamed(
+  client: EC2Client,
+  name: string,
+  options: ImagesOptions,
+): Promise<string | undefined> {
+  const { DescribeImagesCommand } = await sdk()
+  const out = await ec2Call('DescribeImages', options, (abortSignal) =>
+    client.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [
+          { Name: 'name', Values: [name] },
+          { Name: 'state', Values: ['pending', 'available'] },
+        ],
+      }),
+      { abortSignal },
+    ),
+  )
+  return out.Images?.[0]?.ImageId
 }
 
 /**

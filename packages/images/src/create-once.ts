@@ -19,10 +19,10 @@ export const CREATE_RETRY: RetryPolicy = {
 }
 
 /**
- * Sends a create that has no client token (CreateSnapshot, CopySnapshot) once per attempt. After
- * a failure whose outcome is unknown (HTTP 5xx, a cut connection: AWS may have done it), `find`
- * looks for what that attempt made, by the run's tags, and adopts it; only if nothing is found
- * is the create sent again. Without `find` (no run id to look by) only a throttled request,
+ * Sends a create that has no client token (CreateSnapshot, CopySnapshot, CreateImage,
+ * RegisterImage) once per attempt. After a failure whose outcome is unknown (HTTP 5xx, a cut
+ * connection: AWS may have done it), `find` looks for what that attempt made (by the run's
+ * tags, or an AMI's unique name) and adopts it; only if nothing is found is it sent again. Without `find` (no run id to look by) only a throttled request,
  * which AWS refused before doing anything, is sent again
  * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html lists the calls that
  * take a token; https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).

@@ -201,6 +201,30 @@ describe('createAmi', () => {
     expect(mine.Images).toHaveLength(2)
   })
 
+  test.each(['CreateImage', 'RegisterImage'] as const)(
+    '%s after a lost answer adopts the image by its unique name, never a second',
+    async (operation) => {
+      const strict = strictAwsScope(labInfo().aws, `images-lost-${operation}`)
+      await strict.inject({ operation, fault: 'lose-response' })
+      const runId = uniqueRun('lostami')
+      const snap = await snapshotVolume({ instanceId: instance.instanceId }, { ec2, runId })
+      const source =
+        operation === 'CreateImage'
+          ? { instanceId: instance.instanceId, noReboot: true }
+          : { snapshotId: snap.snapshotId, architecture: 'x86_64' as const }
+      const ami = await createAmi(source, { aws: strict.aws, runId, step: 'bake' })
+      const named = await read.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: 'name', Values: [`ferry-${runId}-bake`] }],
+        }),
+      )
+      expect(named.Images?.map((i) => i.ImageId)).toEqual([ami.imageId])
+      const sent = (await strict.calls()).filter((c) => c.operation === operation)
+      expect(sent.map((c) => c.by)).toEqual(['lose-response'])
+    },
+  )
+
   // moto ignores RegisterImage's Architecture, so the request itself is read on its way out.
   const registered = (client: EC2Client): RegisterImageCommandInput[] => {
     const sent: RegisterImageCommandInput[] = []
