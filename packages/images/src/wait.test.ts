@@ -1,28 +1,16 @@
 // The image and volume waiters poll with core's waitFor: states moto never produces (an AMI
 // that failed, an errored volume) come from a scripted client, and time is a fake clock.
-import { EC2Client } from '@aws-sdk/client-ec2'
-import { AwsError, TimeoutError, type Clock } from '@ferry/core'
+import { AwsError, TimeoutError } from '@ferry/core'
 import { describe, expect, test } from 'vitest'
+import { fakeClock, scriptedClient } from '../test/fakes.js'
 import { waitForImages, waitForVolume } from './wait.js'
 
 const imageId = 'ami-0123456789abcdef0'
 const volumeId = 'vol-0123456789abcdef0'
 
-/** A client that answers each call with the next scripted answer (a value, or an error to throw). */
-function scripted(answers: unknown[]): { client: EC2Client; calls: string[] } {
-  const calls: string[] = []
-  const client = new EC2Client({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  })
-  client.send = (async (command: { constructor: { name: string } }) => {
-    calls.push(command.constructor.name)
-    const answer = answers[Math.min(calls.length, answers.length) - 1]
-    if (answer instanceof Error) throw answer
-    return answer
-  }) as never
-  return { client, calls }
-}
+/** Each call gets the next scripted answer (a value, or an error to throw); the last repeats. */
+const scripted = (answers: unknown[]) =>
+  scriptedClient((_, n) => answers[Math.min(n, answers.length) - 1])
 
 const sdkError = (name: string, status: number, extra: object = {}) =>
   Object.assign(new Error(`${name} from AWS`), {
@@ -31,18 +19,6 @@ const sdkError = (name: string, status: number, extra: object = {}) =>
     $metadata: { httpStatusCode: status, requestId: 'req-1' },
     ...extra,
   })
-
-/** Time that passes only when the waiter sleeps. */
-function fakeClock(): Clock {
-  let now = 0
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms
-    },
-    random: () => 0.5,
-  }
-}
 
 const image = (State: string, StateReason?: { Code: string; Message: string }) => ({
   Images: [{ ImageId: imageId, State, ...(StateReason ? { StateReason } : {}) }],

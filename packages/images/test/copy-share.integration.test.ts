@@ -8,7 +8,7 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2'
-import { AwsError, FerryError, TimeoutError, type Clock, type FerryEvent } from '@ferry/core'
+import { AwsError, FerryError, TimeoutError, type FerryEvent } from '@ferry/core'
 import { strictAwsScope } from '@ferry/lab'
 import { labInfo } from '@ferry/lab/vitest'
 import { beforeAll, describe, expect, test } from 'vitest'
@@ -22,6 +22,7 @@ import {
   snapshotVolume,
   unshareAmi,
 } from '../src/index.js'
+import { fakeClock } from './fakes.js'
 import { labAws, launchInstance, reader, uniqueRun } from './lab.js'
 
 const aws = labAws()
@@ -31,6 +32,9 @@ const tagsOf = (tags: { Key?: string; Value?: string }[] = []) =>
 const account = '111122223333'
 
 let instanceId: string
+/** An AMI of the lab instance, named after the run: the source most tests start from. */
+const bake = (runId: string) =>
+  createAmi({ instanceId, name: `${runId}-src` }, { ...options, runId, step: 'bake' })
 
 beforeAll(async () => {
   instanceId = (await launchInstance()).instanceId
@@ -39,10 +43,7 @@ beforeAll(async () => {
 describe('copyAmi', () => {
   test('copies to two regions in parallel; ids, names and tags read back per region; a re-run adopts', async () => {
     const runId = uniqueRun('copy')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const copies = await copyAmi(
       { imageId: ami.imageId, regions: ['eu-west-1', 'ap-south-1'], description: 'web copy' },
       { ...options, runId, step: 'copy' },
@@ -80,10 +81,7 @@ describe('copyAmi', () => {
 
   test('when one region fails, the copies made elsewhere are removed and the error names the region', async () => {
     const runId = uniqueRun('copyfail')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const clientFor = (region: string) =>
       new EC2Client({
         region,
@@ -116,18 +114,6 @@ describe('copyAmi', () => {
   })
 })
 
-/** Time that passes only when a waiter sleeps: hours of copying take no time here. */
-function fakeClock(): Clock {
-  let now = 0
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms
-    },
-    random: () => 0.5,
-  }
-}
-
 /**
  * A lab client on which every image described by id is still `pending`: moto finishes a copy at
  * once, AWS takes hours (the lab has no AWS clock yet). Everything else is the real call.
@@ -147,10 +133,7 @@ function stillCopying(region: string): EC2Client {
 describe('copyAmi that outlasts maxWaitTime', () => {
   test('keeps the copies in flight, tagged, and a re-run adopts them', async () => {
     const runId = uniqueRun('copyslow')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const regions = ['eu-west-1', 'ap-south-1']
     const source = new EC2Client({ ...aws, region: 'us-east-1' })
     const error = await copyAmi(
@@ -194,10 +177,7 @@ describe('copyAmi that outlasts maxWaitTime', () => {
 describe('shareAmi', () => {
   test('shares with an account (launch + createVolumePermission), unshares, and public only when asked', async () => {
     const runId = uniqueRun('share')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const read = reader('us-east-1')
     const launch = async () =>
       (
@@ -245,10 +225,7 @@ describe('shareAmi', () => {
 
 test('when snapshot access cannot be granted, the launch permissions this call added are taken back', async () => {
   const runId = uniqueRun('sharefail')
-  const ami = await createAmi(
-    { instanceId, name: `${runId}-src` },
-    { ...options, runId, step: 'bake' },
-  )
+  const ami = await bake(runId)
   const before = '999988887777'
   await shareAmi({ imageId: ami.imageId, accountIds: [before], snapshots: false }, options)
   // A real moto client that fails one operation: the fault lands between the two grants.
@@ -424,8 +401,6 @@ describe('deleteImagesByRun', () => {
           status: 400,
         },
       })
-    const bake = (runId: string) =>
-      createAmi({ instanceId, name: `${runId}-src` }, { ...options, runId, step: 'bake' })
 
     const ami = await bake(uniqueRun('inuse'))
     await inUse(2)
@@ -453,10 +428,7 @@ describe('deleteImagesByRun', () => {
 
   test('an AMI that is already gone is not an error; an empty run id is refused', async () => {
     const runId = uniqueRun('gone')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const first = await deleteAmi({ imageId: ami.imageId }, options)
     expect(first).toEqual({
       imageId: ami.imageId,
