@@ -77,6 +77,15 @@ describe('waitForImages', () => {
     expect(calls).toHaveLength(3)
   })
 
+  test('an answer without the image, after it was seen, means it is gone: at once', async () => {
+    const { client, calls } = scripted([image('pending'), { Images: [] }])
+    const error = await waitForImages(client, [imageId], { clock: fakeClock() }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({ awsCode: 'InvalidAMIID.NotFound' })
+    expect(calls).toHaveLength(2)
+  })
+
   test('a NotFound after it was seen means it is gone: at once', async () => {
     const { client, calls } = scripted([image('pending'), sdkError('InvalidAMIID.NotFound', 400)])
     const error = await waitForImages(client, [imageId], { clock: fakeClock() }).catch(

@@ -162,15 +162,26 @@ async function poll<TValue, TItem = TValue>(
 ): Promise<TValue> {
   let seen = false
   let lastError: unknown
+  // An answer that leaves the id out says what its NotFound says.
+  const send = async (abortSignal: AbortSignal | undefined) => {
+    const items = await p.describe(abortSignal)
+    if (items?.length) return items
+    throw new AwsError({
+      service: 'EC2',
+      operation: p.operation,
+      awsCode: p.notFound,
+      message: `the answer for ${p.what} named nothing`,
+    })
+  }
   const describe = () =>
     seen
-      ? ec2Call(p.operation, options, p.describe)
-      : ec2CallFresh({ operation: p.operation, notFound: [p.notFound] }, options, p.describe)
+      ? ec2Call(p.operation, options, send)
+      : ec2CallFresh({ operation: p.operation, notFound: [p.notFound] }, options, send)
   try {
     return await waitFor(
       async () => {
         try {
-          const items = (await describe()) ?? []
+          const items = await describe()
           seen = true
           lastError = undefined
           return p.judge(items)
