@@ -6,7 +6,9 @@ const tags = [{ Key: 'ferry:run', Value: 'r1' }]
 
 describe('AMI inputs', () => {
   test('RegisterImage from a snapshot: hvm, ENA, uefi-preferred, gp3 root, IMDSv2 by default', () => {
-    expect(registerImageInput({ snapshotId: 'snap-1', name: 'web' }, tags)).toEqual({
+    expect(
+      registerImageInput({ snapshotId: 'snap-1', name: 'web', architecture: 'x86_64' }, tags),
+    ).toEqual({
       Name: 'web',
       Architecture: 'x86_64',
       VirtualizationType: 'hvm',

@@ -26,11 +26,21 @@ export interface AmiFromInstance extends AmiCommon {
   noReboot?: boolean
 }
 
+/**
+ * The architectures RegisterImage takes.
+ * @example
+ * AMI_ARCHITECTURES.includes('arm64') // true
+ */
+export const AMI_ARCHITECTURES = ['x86_64', 'arm64', 'i386', 'x86_64_mac', 'arm64_mac'] as const
+
+/** An architecture RegisterImage takes. */
+export type AmiArchitecture = (typeof AMI_ARCHITECTURES)[number]
+
 /** An AMI from an EBS snapshot of a root volume (RegisterImage). */
 export interface AmiFromSnapshot extends AmiCommon {
   snapshotId: string
-  /** Default `x86_64`. */
-  architecture?: 'x86_64' | 'arm64' | 'i386' | 'x86_64_mac' | 'arm64_mac'
+  /** Default: the architecture of the server whose volume was snapshotted; refused if unknown. */
+  architecture?: AmiArchitecture
   /** ENA networking, needed by every current instance type. Default true. */
   ena?: boolean
   /** Default `uefi-preferred` (UEFI where the instance type supports it, else BIOS). */
@@ -71,7 +81,7 @@ export function checkAmiInput(input: CreateAmiInput): CreateAmiInput {
     return input
   }
   validate.snapshotId(i.snapshotId)
-  oneOf(i.architecture, 'architecture', ['x86_64', 'arm64', 'i386', 'x86_64_mac', 'arm64_mac'])
+  oneOf(i.architecture, 'architecture', AMI_ARCHITECTURES)
   oneOf(i.bootMode, 'bootMode', ['uefi', 'legacy-bios', 'uefi-preferred'])
   oneOf(i.volumeType, 'volumeType', ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'])
   if (i.rootDeviceName !== undefined && checkDevice(i.rootDeviceName, 'rootDeviceName') === 'root')
@@ -114,18 +124,19 @@ export function createImageInput(
 
 /**
  * The RegisterImage input for a root-volume snapshot: hvm, ENA, boot mode, gp3 root, IMDSv2.
+ * The architecture is always explicit: AWS's own default is i386.
  * @example
- * registerImageInput({ snapshotId: 'snap-1', name: 'web' }, tags)
+ * registerImageInput({ snapshotId: 'snap-1', name: 'web', architecture: 'arm64' }, tags)
  */
 export function registerImageInput(
-  input: AmiFromSnapshot & { name: string },
+  input: AmiFromSnapshot & { name: string; architecture: AmiArchitecture },
   tags: Tag[],
 ): RegisterImageCommandInput {
   const root = input.rootDeviceName ?? '/dev/xvda'
   return {
     Name: input.name,
     ...(input.description ? { Description: input.description } : {}),
-    Architecture: input.architecture ?? 'x86_64',
+    Architecture: input.architecture,
     VirtualizationType: 'hvm',
     EnaSupport: input.ena ?? true,
     BootMode: input.bootMode ?? 'uefi-preferred',
@@ -166,7 +177,7 @@ function bool(value: unknown, field: string): void {
     throw new ValidationError({ field, value, allowed: 'true or false' })
 }
 
-function oneOf(value: unknown, field: string, allowed: string[]): void {
+function oneOf(value: unknown, field: string, allowed: readonly string[]): void {
   if (value !== undefined && !allowed.includes(value as string))
     throw new ValidationError({ field, value, allowed: `one of ${allowed.join(', ')}` })
 }

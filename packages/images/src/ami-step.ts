@@ -4,6 +4,7 @@ import {
   checkAmiInput,
   createImageInput,
   registerImageInput,
+  type AmiArchitecture,
   type AmiFromInstance,
   type AmiFromSnapshot,
 } from './ami-input.js'
@@ -22,6 +23,8 @@ import {
 import { resourceTags } from './tags.js'
 
 type Common = { stepName?: string; maxWaitTime?: number }
+// What a plan shows until createAmi reads the architecture off the snapshot's server.
+const SOURCE_ARCHITECTURE = '{{architecture of the snapshot server}}' as AmiArchitecture
 /** An AMI step from the context's snapshot (the default). */
 export type AmiFromSnapshotStepInput = Omit<AmiFromSnapshot, 'snapshotId' | 'region'> &
   Common & { from?: 'snapshot' }
@@ -85,7 +88,13 @@ export function createAmiStep(
       const call =
         'instanceId' in r
           ? { operation: 'CreateImage', input: createImageInput({ ...r, name }, tags) }
-          : { operation: 'RegisterImage', input: registerImageInput({ ...r, name }, tags) }
+          : {
+              operation: 'RegisterImage',
+              input: registerImageInput(
+                { ...r, name, architecture: r.architecture ?? SOURCE_ARCHITECTURE },
+                tags,
+              ),
+            }
       return [
         {
           kind: 'aws',
@@ -94,7 +103,7 @@ export function createAmiStep(
           input: { note: 'adopt an AMI tagged with this run and step, if any' },
         },
         { kind: 'aws', service: 'EC2', ...call },
-        { kind: 'note', text: 'wait until the image is available (waitUntilImageAvailable)' },
+        { kind: 'note', text: 'wait until the image is available (DescribeImages)' },
         {
           kind: 'aws',
           service: 'EC2',
@@ -125,7 +134,15 @@ export function createAmiStep(
         await dryRun('RegisterImage', o, (abortSignal) =>
           client.send(
             new RegisterImageCommand({
-              ...registerImageInput({ ...r, snapshotId, name: 'ferry-preflight' }, tags),
+              ...registerImageInput(
+                {
+                  ...r,
+                  snapshotId,
+                  name: 'ferry-preflight',
+                  architecture: r.architecture ?? 'x86_64',
+                },
+                tags,
+              ),
               DryRun: true,
             }),
             { abortSignal },

@@ -29,7 +29,9 @@ export async function clientIn(region: string, options: ImagesOptions): Promise<
 }
 
 /**
- * The region an operation runs in: the input's, else `aws.region`, else the injected client's.
+ * The region an operation runs in: the input's, else `aws.region`, else the injected client's,
+ * else the SDK's own, as every ferry package (`AWS_REGION`, else the profile's `region`:
+ * https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/setting-region.html).
  * @example
  * const region = await resolveRegion(input.region, options)
  */
@@ -39,15 +41,27 @@ export async function resolveRegion(
 ): Promise<string> {
   if (region !== undefined) return validate.region(region)
   if (options.aws?.region) return validate.region(options.aws.region)
-  if (options.ec2) {
-    const fromClient = await regionOfClient(options.ec2)
-    if (fromClient) return validate.region(fromClient)
-  }
+  const fromClient = options.ec2 ? await regionOfClient(options.ec2) : await sdkRegion(options)
+  if (fromClient) return validate.region(fromClient)
   throw new ValidationError({
     field: 'region',
     value: undefined,
-    allowed: 'a region in the input, in aws.region, or on the injected ec2 client',
+    allowed:
+      'a region in the input, in aws.region, on the injected ec2 client, in AWS_REGION or in the profile',
   })
+}
+
+// The region an SDK client built from `aws` would use; undefined when none is configured.
+async function sdkRegion(options: ImagesOptions): Promise<string | undefined> {
+  const { EC2Client } = await sdk()
+  const client = new EC2Client(awsClientConfig(options.aws ?? {}))
+  try {
+    return await client.config.region()
+  } catch {
+    return undefined
+  } finally {
+    client.destroy()
+  }
 }
 
 async function regionOfClient(client: EC2Client): Promise<string | undefined> {

@@ -1,12 +1,12 @@
 // copyAmi: copy an AMI to several regions in parallel; all or nothing.
 import { randomUUID } from 'node:crypto'
 import type { EC2Client, Image } from '@aws-sdk/client-ec2'
-import { createEmitter, FerryError, idempotencyToken, validate } from '@ferry/core'
+import { createEmitter, FerryError, idempotencyToken, TimeoutError, validate } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { checkCopyInput, copyEncryption, copyImageInput, type CopyAmiInput } from './copy-input.js'
 import { findExistingImage, type AmiResult } from './create-ami.js'
-import { deleteAmi } from './delete-ami.js'
-import { ec2Call } from './ec2-call.js'
+import { copyFailure } from './copy-failure.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { imageFacts } from './image-facts.js'
 import { tagImageAndSnapshots } from './image-tags.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
@@ -26,7 +26,8 @@ export interface CopyAmiResult {
  * Copies an AMI to each region in parallel (one client per region, a ClientToken stable per
  * run + step + region), encrypted per the rule of `copyEncryption`, waits until each copy is
  * available, and tags it and its snapshots. If any region fails, the copies this call made are
- * deregistered again and the error names the failed regions.
+ * deregistered again and the error names the failed regions, unless a copy is still running
+ * when `maxWaitTime` ends: then every copy is kept (tagged, journaled) for a re-run to adopt.
  * @example
  * const { imageIds } = await copyAmi({ imageId: ami.imageId, regions: ['eu-west-1', 'ap-south-1'] }, { aws: { region: 'us-east-1' }, runId: 'r1' })
  */
@@ -51,20 +52,8 @@ export async function copyAmi(
       ),
     ),
   )
-  const failed = input.regions.filter((_, i) => settled[i]!.status === 'rejected')
-  if (failed.length) {
-    await undoCopies(made, options)
-    const first = (settled.find((s) => s.status === 'rejected') as PromiseRejectedResult)
-      .reason as unknown
-    throw new FerryError(
-      'AWS',
-      `Copying ${input.imageId} failed in ${failed.join(', ')}; the copies made in other regions were removed. First error: ${first instanceof Error ? first.message : String(first)}`,
-      {
-        cause: first,
-        retryable: FerryError.is(first) && first.retryable,
-      },
-    )
-  }
+  const failure = await copyFailure(input, settled, { made, options })
+  if (failure) throw failure
   const copies = Object.fromEntries(
     input.regions.map((r, i) => [r, (settled[i] as PromiseFulfilledResult<AmiResult>).value]),
   )
@@ -132,7 +121,10 @@ async function copyOne(
     o.made[o.region] = imageId
     await options.record?.(copyJournalKey(o.region), imageId)
   }
-  const [image] = await waitForImages(client, [imageId], options)
+  const [image] = await waitForImages(client, [imageId], options).catch(async (error: unknown) => {
+    if (TimeoutError.is(error)) await keepTagged(client, { imageId, tags }, options)
+    throw error
+  })
   await tagImageAndSnapshots(client, { image: image!, tags }, options)
   const facts = imageFacts(image!)
   return {
@@ -145,16 +137,36 @@ async function copyOne(
   }
 }
 
+// A copy still running when the wait ends is kept for a re-run, which finds it by these tags;
+// CopyImage tags at birth on AWS, but make sure (moto drops them). Its timeout is what counts.
+async function keepTagged(
+  client: EC2Client,
+  o: { imageId: string; tags: ReturnType<typeof resourceTags> },
+  options: ImagesOptions,
+): Promise<void> {
+  await tagImageAndSnapshots(
+    client,
+    { image: { ImageId: o.imageId }, tags: o.tags },
+    options,
+  ).catch((error: unknown) =>
+    createEmitter(options.onEvent)({
+      type: 'warning',
+      message: `could not tag copy ${o.imageId} still in flight: ${error instanceof Error ? error.message : String(error)}`,
+    }),
+  )
+}
+
 async function describeSource(
   client: EC2Client,
   imageId: string,
   options: ImagesOptions,
 ): Promise<Image> {
   const { DescribeImagesCommand } = await sdk()
-  const out = await ec2Call('DescribeImages', options, (abortSignal) =>
-    client.send(new DescribeImagesCommand({ ImageIds: [validate.amiId(imageId, 'imageId')] }), {
-      abortSignal,
-    }),
+  const ImageIds = [validate.amiId(imageId, 'imageId')]
+  const out = await ec2CallFresh(
+    { operation: 'DescribeImages', notFound: [NOT_FOUND.image] },
+    options,
+    (abortSignal) => client.send(new DescribeImagesCommand({ ImageIds }), { abortSignal }),
   )
   const image = out.Images?.[0]
   if (!image || image.State !== 'available')
@@ -163,24 +175,4 @@ async function describeSource(
       `AMI ${imageId} is ${image?.State ?? 'not found'}; only an available AMI can be copied.`,
     )
   return image
-}
-
-async function undoCopies(made: Record<string, string>, options: ImagesOptions): Promise<void> {
-  const emit = createEmitter(options.onEvent)
-  await Promise.all(
-    Object.entries(made).map(async ([region, imageId]) => {
-      try {
-        await deleteAmi({ imageId, region }, options)
-        emit({
-          type: 'info',
-          message: `removed copy ${imageId} in ${region} after a failed copy elsewhere`,
-        })
-      } catch (error) {
-        emit({
-          type: 'warning',
-          message: `could not remove copy ${imageId} in ${region}: ${error instanceof Error ? error.message : String(error)}`,
-        })
-      }
-    }),
-  )
 }

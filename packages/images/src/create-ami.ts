@@ -8,9 +8,11 @@ import {
   registerImageInput,
   type CreateAmiInput,
 } from './ami-input.js'
+import { snapshotArchitecture } from './ami-architecture.js'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { isAwsCode } from '@ferry/core'
-import { ec2Call } from './ec2-call.js'
+import { createOnce, singleAttempt } from './create-once.js'
+import { ec2Call, NOT_FOUND } from './ec2-call.js'
 import { defaultAmiName, imageFacts } from './image-facts.js'
 import { tagImageAndSnapshots } from './image-tags.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
@@ -34,8 +36,8 @@ export const AMI_JOURNAL_KEY = 'image'
 
 /**
  * Makes an AMI from an instance (CreateImage, optional `noReboot`) or from a root-volume
- * snapshot (RegisterImage: hvm, ENA, boot mode, gp3 root, IMDSv2), waits with the SDK's
- * `waitUntilImageAvailable`, and tags the image and the snapshots it created. CreateImage has no
+ * snapshot (RegisterImage: hvm, ENA, boot mode, gp3 root, IMDSv2), waits until it is
+ * available (an image that failed ends the wait at once), and tags the image and the snapshots it created. CreateImage has no
  * client token, so with `runId` a re-run adopts the image it finds (journal id, else tags).
  * @example
  * const ami = await createAmi({ snapshotId: snap.snapshotId, architecture: 'arm64' }, { aws: { region: 'eu-west-1' }, runId: 'r1' })
@@ -95,26 +97,72 @@ async function makeImage(
 ): Promise<string> {
   const { CreateImageCommand, RegisterImageCommand } = await sdk()
   const { input, name, tags } = o
-  const [operation, out] =
+  const architecture =
+    'snapshotId' in input
+      ? (input.architecture ?? (await snapshotArchitecture(client, input.snapshotId, options)))
+      : undefined
+  // AMI names are unique per region ("InvalidAMIName.Duplicate"), so after an answer was lost
+  // an image of this name is the one that attempt made.
+  const find = () => imageNamed(client, name, options)
+  const imageId =
     'instanceId' in input
-      ? [
-          'CreateImage',
-          await ec2Call('CreateImage', options, (abortSignal) =>
-            client.send(new CreateImageCommand(createImageInput({ ...input, name }, tags)), {
-              abortSignal,
-            }),
-          ),
-        ]
-      : [
-          'RegisterImage',
-          await ec2Call('RegisterImage', options, (abortSignal) =>
-            client.send(new RegisterImageCommand(registerImageInput({ ...input, name }, tags)), {
-              abortSignal,
-            }),
-          ),
-        ]
-  if (!out.ImageId) throw new FerryError('AWS', `${operation} returned no image id.`)
-  return out.ImageId
+      ? await createOnce(
+          {
+            operation: 'CreateImage',
+            notFound: [NOT_FOUND.instance],
+            find,
+            send: async (abortSignal) =>
+              (
+                await client.send(
+                  singleAttempt(new CreateImageCommand(createImageInput({ ...input, name }, tags))),
+                  { abortSignal },
+                )
+              ).ImageId,
+          },
+          options,
+        )
+      : await createOnce(
+          {
+            operation: 'RegisterImage',
+            notFound: [NOT_FOUND.snapshot],
+            find,
+            send: async (abortSignal) =>
+              (
+                await client.send(
+                  singleAttempt(
+                    new RegisterImageCommand(
+                      registerImageInput({ ...input, name, architecture: architecture! }, tags),
+                    ),
+                  ),
+                  { abortSignal },
+                )
+              ).ImageId,
+          },
+          options,
+        )
+  if (!imageId) throw new FerryError('AWS', `Making AMI ${name} returned no image id.`)
+  return imageId
+}
+
+async function imageNamed(
+  client: EC2Client,
+  name: string,
+  options: ImagesOptions,
+): Promise<string | undefined> {
+  const { DescribeImagesCommand } = await sdk()
+  const out = await ec2Call('DescribeImages', options, (abortSignal) =>
+    client.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [
+          { Name: 'name', Values: [name] },
+          { Name: 'state', Values: ['pending', 'available'] },
+        ],
+      }),
+      { abortSignal },
+    ),
+  )
+  return out.Images?.[0]?.ImageId
 }
 
 /**

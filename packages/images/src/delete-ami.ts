@@ -1,9 +1,9 @@
 // Deregistering AMIs and deleting snapshots: what undo and teardown use. Missing = done.
 import type { EC2Client } from '@aws-sdk/client-ec2'
-import { validate } from '@ferry/core'
+import { createEmitter, retry, validate, type RetryPolicy } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { isAwsCode } from '@ferry/core'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { imageFacts } from './image-facts.js'
 import type { ImagesOptions } from './options.js'
 
@@ -16,14 +16,24 @@ export interface DeleteAmiResult {
   deletedSnapshotIds: string[]
 }
 
+/** Which AMI `deleteAmi` removes. */
+export interface DeleteAmiInput {
+  imageId: string
+  region?: string
+  keepSnapshotIds?: string[]
+  /** Made moments ago (an undo): a NotFound is retried as eventual consistency before it means gone. */
+  justCreated?: boolean
+}
+
 /**
  * Deregisters an AMI, then deletes the EBS snapshots behind it (AWS keeps them, and bills
- * them, otherwise), except `keepSnapshotIds`. An AMI or snapshot already gone counts as done.
+ * them, otherwise), except `keepSnapshotIds`. An AMI or snapshot already gone counts as done;
+ * a snapshot still in use after {@link SNAPSHOT_IN_USE_RETRY} is kept, with a warning.
  * @example
  * await deleteAmi({ imageId: 'ami-0123456789abcdef0', region: 'eu-west-1' }, { aws })
  */
 export async function deleteAmi(
-  input: { imageId: string; region?: string; keepSnapshotIds?: string[] },
+  input: DeleteAmiInput,
   options: ImagesOptions = {},
 ): Promise<DeleteAmiResult> {
   validate.amiId(input.imageId, 'imageId')
@@ -33,9 +43,15 @@ export async function deleteAmi(
   const { DescribeImagesCommand, DeregisterImageCommand } = await sdk()
   let snapshotIds: string[] = []
   try {
-    const out = await ec2Call('DescribeImages', options, (abortSignal) =>
-      client.send(new DescribeImagesCommand({ ImageIds: [input.imageId] }), { abortSignal }),
-    )
+    const describe = (abortSignal: AbortSignal | undefined) =>
+      client.send(new DescribeImagesCommand({ ImageIds: [input.imageId] }), { abortSignal })
+    const out = input.justCreated
+      ? await ec2CallFresh(
+          { operation: 'DescribeImages', notFound: [NOT_FOUND.image] },
+          options,
+          describe,
+        )
+      : await ec2Call('DescribeImages', options, describe)
     const image = out.Images?.[0]
     if (!image)
       return { imageId: input.imageId, region, deregistered: false, deletedSnapshotIds: [] }
@@ -50,9 +66,46 @@ export async function deleteAmi(
   }
   const deleted: string[] = []
   for (const snapshotId of snapshotIds) {
-    if (await removeSnapshot(client, snapshotId, options)) deleted.push(snapshotId)
+    if (await removeFreedSnapshot(client, snapshotId, options)) deleted.push(snapshotId)
   }
   return { imageId: input.imageId, region, deregistered: true, deletedSnapshotIds: deleted }
+}
+
+/**
+ * How long a snapshot may answer `InvalidSnapshot.InUse` right after its AMI was deregistered
+ * (about 30 s), before ferry takes it as backing another AMI too, which DeregisterImage never
+ * deletes (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterImage.html).
+ * @example
+ * await retry(() => removeSnapshot(ec2, id, o), SNAPSHOT_IN_USE_RETRY)
+ */
+export const SNAPSHOT_IN_USE_RETRY: RetryPolicy = {
+  attempts: 6,
+  minDelayMs: 1000,
+  maxDelayMs: 10_000,
+  factor: 2,
+  jitter: true,
+  retryable: (error) => isAwsCode(error, 'InvalidSnapshot.InUse'),
+}
+
+// A snapshot of an AMI just deregistered: retried while still InUse, then kept with a warning.
+async function removeFreedSnapshot(
+  client: EC2Client,
+  snapshotId: string,
+  options: ImagesOptions,
+): Promise<boolean> {
+  try {
+    return await retry(() => removeSnapshot(client, snapshotId, options), SNAPSHOT_IN_USE_RETRY, {
+      signal: options.signal,
+      clock: options.clock,
+    })
+  } catch (error) {
+    if (!isAwsCode(error, 'InvalidSnapshot.InUse')) throw error
+    createEmitter(options.onEvent)({
+      type: 'warning',
+      message: `kept snapshot ${snapshotId}: still in use after its AMI was deregistered (another AMI uses it?); delete it once free`,
+    })
+    return false
+  }
 }
 
 /**

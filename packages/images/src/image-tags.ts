@@ -3,7 +3,7 @@
 import type { EC2Client, Image } from '@aws-sdk/client-ec2'
 import type { Tag } from '@ferry/core'
 import { sdk } from './clients.js'
-import { ec2Call } from './ec2-call.js'
+import { ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { imageFacts } from './image-facts.js'
 import type { ImagesOptions } from './options.js'
 import { missingTags } from './tags.js'
@@ -27,10 +27,14 @@ export async function tagImageAndSnapshots(
   ]
   if (!resources.length || !target.tags.length) return []
   const { CreateTagsCommand } = await sdk()
-  await ec2Call('CreateTags', options, (abortSignal) =>
-    client.send(new CreateTagsCommand({ Resources: resources, Tags: target.tags }), {
-      abortSignal,
-    }),
+  // The snapshots CreateImage / CopyImage made are as new as the image itself.
+  await ec2CallFresh(
+    { operation: 'CreateTags', notFound: [NOT_FOUND.image, NOT_FOUND.snapshot] },
+    options,
+    (abortSignal) =>
+      client.send(new CreateTagsCommand({ Resources: resources, Tags: target.tags }), {
+        abortSignal,
+      }),
   )
   return resources
 }

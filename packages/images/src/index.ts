@@ -4,7 +4,12 @@ export { createAmi, type AmiResult } from './create-ami.js'
 export { copyAmi, type CopyAmiResult } from './copy-ami.js'
 export { shareAmi, unshareAmi, type ShareAmiResult } from './share-ami.js'
 export { migrateVolume, type MigrateVolumeResult } from './migrate-volume.js'
-export { deleteAmi, deleteSnapshot, type DeleteAmiResult } from './delete-ami.js'
+export {
+  deleteAmi,
+  deleteSnapshot,
+  type DeleteAmiInput,
+  type DeleteAmiResult,
+} from './delete-ami.js'
 export { deleteImagesByRun, type RegionTeardown } from './delete-by-run.js'
 
 export { snapshotVolumeStep, type SnapshotStepInput } from './snapshot-step.js'
@@ -30,6 +35,7 @@ export {
   createImageInput,
   registerImageInput,
   findImageInput,
+  type AmiArchitecture,
   type AmiFromInstance,
   type AmiFromSnapshot,
   type CreateAmiInput,

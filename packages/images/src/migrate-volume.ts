@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import type { EC2Client, Filter } from '@aws-sdk/client-ec2'
 import { createEmitter, FerryError, idempotencyToken, validate } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
-import { ec2Call } from './ec2-call.js'
+import { createOnce, singleAttempt } from './create-once.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import {
   checkMigrateInput,
   copySnapshotInput,
@@ -90,14 +91,16 @@ async function copySnapshot(
 ): Promise<string> {
   const { CopySnapshotCommand, DescribeSnapshotsCommand } = await sdk()
   const key = `migrate:snapshot:${o.snapshotId}`
-  let id = await adopt({ key, source: o.snapshotId }, options, async (filters) => {
-    const out = await ec2Call('DescribeSnapshots', options, (abortSignal) =>
-      client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filters }), {
-        abortSignal,
-      }),
-    )
-    return out.Snapshots?.find((s) => s.State !== 'error')?.SnapshotId
-  })
+  const find = () =>
+    adopt({ key, source: o.snapshotId }, options, async (filters) => {
+      const out = await ec2Call('DescribeSnapshots', options, (abortSignal) =>
+        client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filters }), {
+          abortSignal,
+        }),
+      )
+      return out.Snapshots?.find((s) => s.State !== 'error')?.SnapshotId
+    })
+  let id = await find()
   if (!id) {
     const params = copySnapshotInput({
       snapshotId: o.snapshotId,
@@ -106,10 +109,17 @@ async function copySnapshot(
       kmsKeyId: o.input.kmsKeyId,
       tags: o.tags,
     })
-    const out = await ec2Call('CopySnapshot', options, (abortSignal) =>
-      client.send(new CopySnapshotCommand(params), { abortSignal }),
+    id = await createOnce(
+      {
+        operation: 'CopySnapshot',
+        notFound: [NOT_FOUND.snapshot],
+        send: async (abortSignal) =>
+          (await client.send(singleAttempt(new CopySnapshotCommand(params)), { abortSignal }))
+            .SnapshotId,
+        find: options.runId ? find : undefined,
+      },
+      options,
     )
-    id = out.SnapshotId
     if (!id)
       throw new FerryError(
         'AWS',
@@ -145,8 +155,10 @@ async function createVolume(
     token,
     tags: o.tags,
   })
-  const out = await ec2Call('CreateVolume', options, (abortSignal) =>
-    client.send(new CreateVolumeCommand(params), { abortSignal }),
+  const out = await ec2CallFresh(
+    { operation: 'CreateVolume', notFound: [NOT_FOUND.snapshot] },
+    options,
+    (abortSignal) => client.send(new CreateVolumeCommand(params), { abortSignal }),
   )
   if (!out.VolumeId)
     throw new FerryError('AWS', `CreateVolume from ${o.snapshotId} returned no volume id.`)

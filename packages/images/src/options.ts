@@ -18,7 +18,7 @@ export interface ImagesOptions {
   runId?: string
   /** Tags `ferry:step` (default `images`): a re-run adopts only what the same step made. */
   step?: string
-  /** Longest wait for a snapshot, image or volume to be ready, in ms. Default 30 minutes. */
+  /** Longest wait for a snapshot, image or volume to be ready, in ms. Default 6 hours. */
   maxWaitTime?: number
   /** Journal hooks (a pipeline's `env.record` / `env.recorded`) for adopting a created id. */
   record?: (key: string, value: string) => Promise<void>
@@ -26,11 +26,15 @@ export interface ImagesOptions {
 }
 
 /**
- * Default for `maxWaitTime`: snapshots of large volumes and AMI copies take many minutes.
+ * Default for `maxWaitTime`: 6 hours. A snapshot "can take several hours to complete"
+ * (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-snapshot.html), an AMI copy
+ * copies every snapshot and is best-effort unless time-based, whose durations run from 15
+ * minutes to 48 hours (https://docs.aws.amazon.com/ebs/latest/userguide/time-based-copies.html).
+ * A copy that outlasts the wait is kept for a re-run to adopt, so this bounds patience, not work.
  * @example
  * await createAmi(input, { maxWaitTime: 2 * DEFAULT_MAX_WAIT_MS })
  */
-export const DEFAULT_MAX_WAIT_MS = 30 * 60_000
+export const DEFAULT_MAX_WAIT_MS = 6 * 3_600_000
 
 /** The step name used for tags when a function runs outside a pipeline. */
 export const DEFAULT_STEP = 'images'

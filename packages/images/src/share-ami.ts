@@ -2,7 +2,7 @@
 import type { EC2Client, LaunchPermission } from '@aws-sdk/client-ec2'
 import { createEmitter, FerryError } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { imageFacts, type ImageFacts } from './image-facts.js'
 import type { ImagesOptions } from './options.js'
 import {
@@ -57,8 +57,11 @@ export async function shareAmi(
   const granted: string[] = []
   try {
     for (const params of volumePermissionInputs(snapshotIds, who.accountIds, 'Add')) {
-      await ec2Call('ModifySnapshotAttribute', options, (abortSignal) =>
-        client.send(new ModifySnapshotAttributeCommand(params), { abortSignal }),
+      // A copy's snapshots are as new as the copy: never named before this call.
+      await ec2CallFresh(
+        { operation: 'ModifySnapshotAttribute', notFound: [NOT_FOUND.snapshot] },
+        options,
+        (abortSignal) => client.send(new ModifySnapshotAttributeCommand(params), { abortSignal }),
       )
       granted.push(params.SnapshotId!)
     }
@@ -129,8 +132,11 @@ async function describeImage(
   options: ImagesOptions,
 ): Promise<ImageFacts> {
   const { DescribeImagesCommand } = await sdk()
-  const out = await ec2Call('DescribeImages', options, (abortSignal) =>
-    client.send(new DescribeImagesCommand({ ImageIds: [imageId] }), { abortSignal }),
+  const out = await ec2CallFresh(
+    { operation: 'DescribeImages', notFound: [NOT_FOUND.image] },
+    options,
+    (abortSignal) =>
+      client.send(new DescribeImagesCommand({ ImageIds: [imageId] }), { abortSignal }),
   )
   const image = out.Images?.[0]
   if (!image) throw new FerryError('NOT_FOUND', `AMI ${imageId} was not found.`)

@@ -3,7 +3,8 @@ import type { EC2Client, Snapshot } from '@aws-sdk/client-ec2'
 import { createEmitter, FerryError } from '@ferry/core'
 import { clientIn, resolveRegion, sdk } from './clients.js'
 import { isAwsCode } from '@ferry/core'
-import { ec2Call } from './ec2-call.js'
+import { createOnce, singleAttempt } from './create-once.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { DEFAULT_STEP, type ImagesOptions } from './options.js'
 import {
   checkSnapshotInput,
@@ -65,10 +66,23 @@ export async function snapshotVolume(
       name: checked.name,
       tags: checked.tags,
     })
-    const out = await ec2Call('CreateSnapshot', options, (abortSignal) =>
-      client.send(new CreateSnapshotCommand(params), { abortSignal }),
+    snapshotId = await createOnce(
+      {
+        operation: 'CreateSnapshot',
+        notFound: [NOT_FOUND.volume],
+        send: async (abortSignal) =>
+          (
+            await client.send(singleAttempt(new CreateSnapshotCommand(params)), {
+              abortSignal,
+            })
+          ).SnapshotId,
+        // The run's tags (given at birth) find what an attempt whose answer was lost made.
+        find: options.runId
+          ? async () => (await findExisting(client, volumeId, options))?.SnapshotId
+          : undefined,
+      },
+      options,
     )
-    snapshotId = out.SnapshotId
     if (!snapshotId)
       throw new FerryError('AWS', `CreateSnapshot of ${volumeId} returned no snapshot id.`)
     await options.record?.(journalKey(volumeId), snapshotId)
@@ -93,8 +107,11 @@ async function volumeOfInstance(
   options: ImagesOptions,
 ): Promise<string> {
   const { DescribeInstancesCommand } = await sdk()
-  const out = await ec2Call('DescribeInstances', options, (abortSignal) =>
-    client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }), { abortSignal }),
+  const out = await ec2CallFresh(
+    { operation: 'DescribeInstances', notFound: [NOT_FOUND.instance] },
+    options,
+    (abortSignal) =>
+      client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }), { abortSignal }),
   )
   const instance = out.Reservations?.[0]?.Instances?.[0]
   if (!instance) throw new FerryError('NOT_FOUND', `Instance ${instanceId} was not found.`)

@@ -1,8 +1,19 @@
-// Waiting for snapshots (with percent progress), images and volumes to be ready.
-import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2'
-import { AwsError, createEmitter, FerryError, TimeoutError, toAwsError, waitFor } from '@ferry/core'
+// Waiting for snapshots (with percent progress), images and volumes: ferry's own polls on core's
+// waitFor. A state that can never turn ready and a non-retryable error (AccessDenied, AuthFailure,
+// expired credentials) end the wait at once with their cause; the SDK's waiters retry every
+// error until maxWaitTime and then report a timeout without one.
+import type { EC2Client, Image, Snapshot, Volume } from '@aws-sdk/client-ec2'
+import {
+  AwsError,
+  createEmitter,
+  FerryError,
+  TimeoutError,
+  waitFor,
+  type BackoffPolicy,
+  type PollResult,
+} from '@ferry/core'
 import { sdk } from './clients.js'
-import { ec2Call } from './ec2-call.js'
+import { ec2Call, ec2CallFresh, NOT_FOUND } from './ec2-call.js'
 import { DEFAULT_MAX_WAIT_MS, type ImagesOptions } from './options.js'
 
 /**
@@ -17,24 +28,26 @@ export async function waitForSnapshot(
   options: ImagesOptions,
 ): Promise<Snapshot> {
   const { DescribeSnapshotsCommand } = await sdk()
-  const snapshot = await waitFor<Snapshot>(
-    async () => {
-      const out = await ec2Call('DescribeSnapshots', options, (abortSignal) =>
-        client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), { abortSignal }),
-      )
-      const snap = out.Snapshots?.[0]
-      if (snap?.State === 'completed') return { done: true, value: snap }
-      if (snap?.State === 'error') throw snapshotFailed(snapshotId, snap)
-      return { done: false, state: snap?.State, percent: parseProgress(snap?.Progress) }
-    },
+  const snapshot = await poll<Snapshot>(
     {
       what: `snapshot ${snapshotId} completed`,
-      maxWaitTime: options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS,
-      signal: options.signal,
-      onEvent: options.onEvent,
-      clock: options.clock,
+      operation: 'DescribeSnapshots',
+      notFound: NOT_FOUND.snapshot,
       backoff: { minDelayMs: 2000, maxDelayMs: 15_000 },
+      describe: async (abortSignal) =>
+        (
+          await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), {
+            abortSignal,
+          })
+        ).Snapshots,
+      judge: ([snap]) => {
+        if (snap?.State === 'completed') return { done: true, value: snap }
+        if (snap?.State === 'error')
+          throw notReady(`snapshot ${snapshotId}`, { state: 'error', reason: snap.StateMessage })
+        return { done: false, state: snap?.State, percent: parseProgress(snap?.Progress) }
+      },
     },
+    options,
   )
   createEmitter(options.onEvent)({
     type: 'info',
@@ -53,31 +66,54 @@ export function parseProgress(progress: string | undefined): number | undefined 
   return match ? Math.min(100, Number(match[1])) : undefined
 }
 
+// AMI states that never turn into `available` by waiting (API_Image.html, State).
+const IMAGE_DEAD = new Set(['failed', 'error', 'invalid', 'deregistered', 'disabled'])
+
 /**
- * Waits with the SDK's `waitUntilImageAvailable` and returns the described images in order.
+ * Polls DescribeImages until every image is `available`, and returns them in order. An image
+ * in `failed`, `error`, `invalid`, `deregistered` or `disabled` fails at once with its
+ * StateReason (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html).
  * @example
- * const [image] = await waitForImages(ec2, ['ami-0123456789abcdef0'], { maxWaitTime: 1_800_000 })
+ * const [image] = await waitForImages(ec2, ['ami-0123456789abcdef0'], { maxWaitTime: 3_600_000 })
  */
 export async function waitForImages(
   client: EC2Client,
   imageIds: string[],
   options: ImagesOptions,
 ): Promise<Image[]> {
-  const { waitUntilImageAvailable, DescribeImagesCommand } = await sdk()
-  const maxWaitTime = options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS
+  const { DescribeImagesCommand } = await sdk()
   const what = `image ${imageIds.join(', ')} available`
   createEmitter(options.onEvent)({ type: 'info', message: `waiting for ${what}` })
-  await sdkWait(what, maxWaitTime, () =>
-    waitUntilImageAvailable(waiterConfig(client, maxWaitTime, options), { ImageIds: imageIds }),
+  return poll<Image[], Image>(
+    {
+      what,
+      operation: 'DescribeImages',
+      notFound: NOT_FOUND.image,
+      backoff: { minDelayMs: 2000, maxDelayMs: 30_000 },
+      describe: async (abortSignal) =>
+        (await client.send(new DescribeImagesCommand({ ImageIds: imageIds }), { abortSignal }))
+          .Images,
+      judge: (found) => {
+        const images = imageIds.map((id) => found.find((i) => i.ImageId === id))
+        for (const image of images)
+          if (image?.State && IMAGE_DEAD.has(image.State))
+            throw notReady(`image ${image.ImageId}`, {
+              state: image.State,
+              reason: image.StateReason?.Message,
+              code: image.StateReason?.Code,
+            })
+        if (images.every((i) => i?.State === 'available'))
+          return { done: true, value: images as Image[] }
+        return { done: false, state: images.map((i) => i?.State ?? 'not visible').join(', ') }
+      },
+    },
+    options,
   )
-  const out = await ec2Call('DescribeImages', options, (abortSignal) =>
-    client.send(new DescribeImagesCommand({ ImageIds: imageIds }), { abortSignal }),
-  )
-  return imageIds.map((id) => out.Images?.find((i) => i.ImageId === id) ?? { ImageId: id })
 }
 
 /**
- * Waits with the SDK's `waitUntilVolumeAvailable`.
+ * Polls DescribeVolumes until the volume is `available`; `error`, `deleting`, `deleted` or
+ * `in-use` fail at once.
  * @example
  * await waitForVolume(ec2, 'vol-0123456789abcdef0', {})
  */
@@ -86,49 +122,94 @@ export async function waitForVolume(
   volumeId: string,
   options: ImagesOptions,
 ): Promise<void> {
-  const { waitUntilVolumeAvailable } = await sdk()
-  const maxWaitTime = options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS
-  await sdkWait(`volume ${volumeId} available`, maxWaitTime, () =>
-    waitUntilVolumeAvailable(waiterConfig(client, maxWaitTime, options), {
-      VolumeIds: [volumeId],
-    }),
+  const { DescribeVolumesCommand } = await sdk()
+  await poll<Volume>(
+    {
+      what: `volume ${volumeId} available`,
+      operation: 'DescribeVolumes',
+      notFound: NOT_FOUND.volume,
+      backoff: { minDelayMs: 2000, maxDelayMs: 15_000 },
+      describe: async (abortSignal) =>
+        (await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }), { abortSignal }))
+          .Volumes,
+      judge: ([volume]) => {
+        if (volume?.State === 'available') return { done: true, value: volume }
+        if (volume?.State && volume.State !== 'creating')
+          throw notReady(`volume ${volumeId}`, { state: volume.State })
+        return { done: false, state: volume?.State }
+      },
+    },
+    options,
   )
 }
 
-function waiterConfig(client: EC2Client, maxWaitTimeMs: number, options: ImagesOptions) {
-  // SDK waiters count seconds; at least 1 s, and the SDK's minimum delay is 15 s by default.
-  return {
-    client,
-    maxWaitTime: Math.max(1, Math.ceil(maxWaitTimeMs / 1000)),
-    minDelay: 2,
-    maxDelay: 30,
-    abortSignal: options.signal,
-  }
+/** One wait: what to describe and how to judge what came back. */
+interface Poll<TValue, TItem> {
+  what: string
+  operation: string
+  /** The id's NotFound code: retried until the first answer (a new id), never after. */
+  notFound: string
+  backoff: Partial<BackoffPolicy>
+  describe: (abortSignal: AbortSignal | undefined) => Promise<TItem[] | undefined>
+  judge: (items: TItem[]) => PollResult<TValue>
 }
 
-async function sdkWait(
-  what: string,
-  maxWaitTime: number,
-  wait: () => Promise<{ state: string; reason?: unknown }>,
-): Promise<void> {
+// core's waitFor, plus: a NotFound before the first sighting is eventual consistency (the id is
+// new), and a timeout keeps the retryable error that kept the wait going as its cause.
+async function poll<TValue, TItem = TValue>(
+  p: Poll<TValue, TItem>,
+  options: ImagesOptions,
+): Promise<TValue> {
+  let seen = false
+  let lastError: unknown
+  // An answer that leaves the id out says what its NotFound says.
+  const send = async (abortSignal: AbortSignal | undefined) => {
+    const items = await p.describe(abortSignal)
+    if (items?.length) return items
+    throw new AwsError({
+      service: 'EC2',
+      operation: p.operation,
+      awsCode: p.notFound,
+      message: `the answer for ${p.what} named nothing`,
+    })
+  }
+  const describe = () =>
+    seen
+      ? ec2Call(p.operation, options, send)
+      : ec2CallFresh({ operation: p.operation, notFound: [p.notFound] }, options, send)
   try {
-    await wait()
+    return await waitFor(
+      async () => {
+        try {
+          const items = await describe()
+          seen = true
+          lastError = undefined
+          return p.judge(items)
+        } catch (error) {
+          if (FerryError.is(error) && error.retryable) lastError = error
+          throw error
+        }
+      },
+      {
+        what: p.what,
+        maxWaitTime: options.maxWaitTime ?? DEFAULT_MAX_WAIT_MS,
+        signal: options.signal,
+        onEvent: options.onEvent,
+        clock: options.clock,
+        backoff: p.backoff,
+      },
+    )
   } catch (error) {
-    const e = error as { name?: string; message?: string }
-    // The SDK's waiter errors carry the final result as JSON in the message.
-    if (e.name === 'TimeoutError')
-      throw new TimeoutError({ what, waitedMs: maxWaitTime, cause: error })
-    if (e.name === 'AbortError')
-      throw new FerryError('ABORTED', `Stopped waiting for ${what}: aborted.`, { cause: error })
-    throw toAwsError(error, { service: 'EC2', operation: `wait for ${what}` })
+    if (!TimeoutError.is(error) || lastError === undefined) throw error
+    throw new TimeoutError({ ...error, cause: lastError })
   }
 }
 
-function snapshotFailed(snapshotId: string, snap: Snapshot): AwsError {
+function notReady(what: string, o: { state: string; reason?: string; code?: string }): AwsError {
   return new AwsError({
     service: 'EC2',
-    operation: 'CreateSnapshot',
-    awsCode: 'SnapshotError',
-    message: `snapshot ${snapshotId} is in state error: ${snap.StateMessage ?? 'no message'}`,
+    operation: `wait for ${what}`,
+    awsCode: o.code ?? `State.${o.state}`,
+    message: `${what} is ${o.state}: ${o.reason ?? 'no reason given'}; it will not become ready by waiting`,
   })
 }

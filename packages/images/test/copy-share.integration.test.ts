@@ -8,7 +8,9 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2'
-import { AwsError, FerryError } from '@ferry/core'
+import { AwsError, FerryError, TimeoutError, type FerryEvent } from '@ferry/core'
+import { strictAwsScope } from '@ferry/lab'
+import { labInfo } from '@ferry/lab/vitest'
 import { beforeAll, describe, expect, test } from 'vitest'
 import {
   copyAmi,
@@ -20,6 +22,7 @@ import {
   snapshotVolume,
   unshareAmi,
 } from '../src/index.js'
+import { fakeClock } from './fakes.js'
 import { labAws, launchInstance, reader, uniqueRun } from './lab.js'
 
 const aws = labAws()
@@ -29,6 +32,9 @@ const tagsOf = (tags: { Key?: string; Value?: string }[] = []) =>
 const account = '111122223333'
 
 let instanceId: string
+/** An AMI of the lab instance, named after the run: the source most tests start from. */
+const bake = (runId: string) =>
+  createAmi({ instanceId, name: `${runId}-src` }, { ...options, runId, step: 'bake' })
 
 beforeAll(async () => {
   instanceId = (await launchInstance()).instanceId
@@ -37,10 +43,7 @@ beforeAll(async () => {
 describe('copyAmi', () => {
   test('copies to two regions in parallel; ids, names and tags read back per region; a re-run adopts', async () => {
     const runId = uniqueRun('copy')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const copies = await copyAmi(
       { imageId: ami.imageId, regions: ['eu-west-1', 'ap-south-1'], description: 'web copy' },
       { ...options, runId, step: 'copy' },
@@ -78,10 +81,7 @@ describe('copyAmi', () => {
 
   test('when one region fails, the copies made elsewhere are removed and the error names the region', async () => {
     const runId = uniqueRun('copyfail')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const clientFor = (region: string) =>
       new EC2Client({
         region,
@@ -114,13 +114,70 @@ describe('copyAmi', () => {
   })
 })
 
+/**
+ * A lab client on which every image described by id is still `pending`: moto finishes a copy at
+ * once, AWS takes hours (the lab has no AWS clock yet). Everything else is the real call.
+ */
+function stillCopying(region: string): EC2Client {
+  const client = new EC2Client({ region, endpoint: aws.endpoint, credentials: aws.credentials })
+  const send = client.send.bind(client) as (c: unknown) => Promise<unknown>
+  client.send = (async (command: DescribeImagesCommand) => {
+    const out = await send(command)
+    if (!(command instanceof DescribeImagesCommand) || !command.input.ImageIds) return out
+    const images = (out as { Images?: { State?: string }[] }).Images ?? []
+    return { ...(out as object), Images: images.map((i) => ({ ...i, State: 'pending' })) }
+  }) as never
+  return client
+}
+
+describe('copyAmi that outlasts maxWaitTime', () => {
+  test('keeps the copies in flight, tagged, and a re-run adopts them', async () => {
+    const runId = uniqueRun('copyslow')
+    const ami = await bake(runId)
+    const regions = ['eu-west-1', 'ap-south-1']
+    const source = new EC2Client({ ...aws, region: 'us-east-1' })
+    const error = await copyAmi(
+      { imageId: ami.imageId, sourceRegion: 'us-east-1', regions },
+      {
+        clientFor: (r) => (r === 'us-east-1' ? source : stillCopying(r)),
+        runId,
+        step: 'copy',
+        maxWaitTime: 3000,
+        clock: fakeClock(),
+      },
+    ).catch((e: unknown) => e)
+    expect(TimeoutError.is(error)).toBe(true)
+    expect(error).toMatchObject({ retryable: true })
+    expect((error as Error).message).toMatch(/still copying in eu-west-1, ap-south-1.*kept/)
+
+    const kept: Record<string, string> = {}
+    for (const region of regions) {
+      const mine = await reader(region).send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: 'tag:ferry:run', Values: [runId] }],
+        }),
+      )
+      expect(mine.Images).toHaveLength(1)
+      expect(tagsOf(mine.Images![0]!.Tags)).toMatchObject({
+        'ferry:step': 'copy',
+        'ferry:source': ami.imageId,
+      })
+      kept[region] = mine.Images![0]!.ImageId!
+    }
+    const again = await copyAmi(
+      { imageId: ami.imageId, regions },
+      { ...options, runId, step: 'copy' },
+    )
+    expect(again.imageIds).toEqual(kept)
+    expect(Object.values(again.copies).every((c) => c.adopted)).toBe(true)
+  })
+})
+
 describe('shareAmi', () => {
   test('shares with an account (launch + createVolumePermission), unshares, and public only when asked', async () => {
     const runId = uniqueRun('share')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const read = reader('us-east-1')
     const launch = async () =>
       (
@@ -168,10 +225,7 @@ describe('shareAmi', () => {
 
 test('when snapshot access cannot be granted, the launch permissions this call added are taken back', async () => {
   const runId = uniqueRun('sharefail')
-  const ami = await createAmi(
-    { instanceId, name: `${runId}-src` },
-    { ...options, runId, step: 'bake' },
-  )
+  const ami = await bake(runId)
   const before = '999988887777'
   await shareAmi({ imageId: ami.imageId, accountIds: [before], snapshots: false }, options)
   // A real moto client that fails one operation: the fault lands between the two grants.
@@ -261,6 +315,26 @@ describe('migrateVolume', () => {
   })
 })
 
+test('migrateVolume: a lost CopySnapshot response is adopted by the run tags, not copied twice', async () => {
+  const strict = strictAwsScope(labInfo().aws, 'images-copy-snapshot-lost')
+  await strict.inject({ operation: 'CopySnapshot', fault: 'lose-response' })
+  const runId = uniqueRun('copylost')
+  const source = await snapshotVolume({ instanceId, device: '/dev/sdf' }, options)
+  const moved = await migrateVolume(
+    { volumeId: source.volumeId, to: { region: 'eu-west-1', availabilityZone: 'eu-west-1a' } },
+    { aws: strict.aws, runId, step: 'move' },
+  )
+  const copies = await reader('eu-west-1').send(
+    new DescribeSnapshotsCommand({
+      OwnerIds: ['self'],
+      Filters: [{ Name: 'tag:ferry:run', Values: [runId] }],
+    }),
+  )
+  expect(copies.Snapshots?.map((s) => s.SnapshotId)).toEqual([moved.snapshotId])
+  const sent = (await strict.calls()).filter((c) => c.operation === 'CopySnapshot')
+  expect(sent.map((c) => c.by)).toEqual(['lose-response'])
+})
+
 describe('deleteImagesByRun', () => {
   test('removes the AMIs, snapshots and migrated volumes of a run in every region, and nothing else', async () => {
     const runId = uniqueRun('teardown')
@@ -314,12 +388,47 @@ describe('deleteImagesByRun', () => {
     })
   })
 
+  test('deleteAmi retries a snapshot still InUse right after DeregisterImage, then keeps it with a warning', async () => {
+    const strict = strictAwsScope(labInfo().aws, 'images-snapshot-in-use')
+    const scoped = { aws: strict.aws, clock: fakeClock() }
+    const inUse = (times: number) =>
+      strict.inject({
+        operation: 'DeleteSnapshot',
+        times,
+        fault: {
+          code: 'InvalidSnapshot.InUse',
+          message: 'The snapshot is currently in use by an AMI',
+          status: 400,
+        },
+      })
+
+    const ami = await bake(uniqueRun('inuse'))
+    await inUse(2)
+    expect(await deleteAmi({ imageId: ami.imageId }, scoped)).toEqual({
+      imageId: ami.imageId,
+      region: 'us-east-1',
+      deregistered: true,
+      deletedSnapshotIds: ami.snapshotIds,
+    })
+
+    // A snapshot that stays in use (another AMI backs it) is kept, said so, not a failure.
+    const stuck = await bake(uniqueRun('stuck'))
+    await inUse(1000)
+    const events: FerryEvent[] = []
+    const kept = await deleteAmi(
+      { imageId: stuck.imageId },
+      { ...scoped, onEvent: (e) => events.push(e) },
+    )
+    expect(kept).toMatchObject({ deregistered: true, deletedSnapshotIds: [] })
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.message)).toEqual(
+      stuck.snapshotIds.map((id) => expect.stringContaining(`kept snapshot ${id}`)),
+    )
+    await strict.reset()
+  })
+
   test('an AMI that is already gone is not an error; an empty run id is refused', async () => {
     const runId = uniqueRun('gone')
-    const ami = await createAmi(
-      { instanceId, name: `${runId}-src` },
-      { ...options, runId, step: 'bake' },
-    )
+    const ami = await bake(runId)
     const first = await deleteAmi({ imageId: ami.imageId }, options)
     expect(first).toEqual({
       imageId: ami.imageId,

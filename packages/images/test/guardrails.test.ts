@@ -1,5 +1,4 @@
 // Bad input and unsafe requests are refused before any AWS call that changes anything.
-import { EC2Client } from '@aws-sdk/client-ec2'
 import { AwsError, ValidationError } from '@ferry/core'
 import { describe, expect, test } from 'vitest'
 import {
@@ -14,49 +13,35 @@ import {
   snapshotVolumeStep,
 } from '../src/index.js'
 import { dryRun } from '../src/ec2-call.js'
+import { scriptedClient } from './fakes.js'
 
 const imageId = 'ami-0123456789abcdef0'
 
 /** A client whose every call fails the test. */
-function noCalls(region = 'us-east-1'): { client: EC2Client; calls: string[] } {
-  const calls: string[] = []
-  const client = new EC2Client({ region, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
-  client.send = ((command: { constructor: { name: string } }) => {
-    calls.push(command.constructor.name)
-    throw new Error(`an AWS call was made: ${command.constructor.name}`)
-  }) as never
-  return { client, calls }
-}
+const noCalls = (region = 'us-east-1') =>
+  scriptedClient((command) => new Error(`an AWS call was made: ${command}`), region)
 
 /** Answers DescribeImages (and DescribeImageAttribute) with an encrypted AMI; any other call fails. */
-function encryptedImageOnly(): { client: EC2Client; calls: string[] } {
-  const calls: string[] = []
-  const client = new EC2Client({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  })
-  client.send = (async (command: { constructor: { name: string } }) => {
-    calls.push(command.constructor.name)
-    if (command.constructor.name === 'DescribeImagesCommand')
-      return {
-        Images: [
-          {
-            ImageId: imageId,
-            State: 'available',
-            Name: 'web',
-            BlockDeviceMappings: [
-              {
-                DeviceName: '/dev/xvda',
-                Ebs: { SnapshotId: 'snap-0123456789abcdef0', Encrypted: true },
-              },
-            ],
-          },
-        ],
-      }
-    throw new Error(`a changing call was made: ${command.constructor.name}`)
-  }) as never
-  return { client, calls }
-}
+const encryptedImageOnly = () =>
+  scriptedClient((command) =>
+    command === 'DescribeImagesCommand'
+      ? {
+          Images: [
+            {
+              ImageId: imageId,
+              State: 'available',
+              Name: 'web',
+              BlockDeviceMappings: [
+                {
+                  DeviceName: '/dev/xvda',
+                  Ebs: { SnapshotId: 'snap-0123456789abcdef0', Encrypted: true },
+                },
+              ],
+            },
+          ],
+        }
+      : new Error(`a changing call was made: ${command}`),
+  )
 
 const field = async (p: Promise<unknown>) => {
   const e = await p.catch((error: unknown) => error)

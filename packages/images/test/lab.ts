@@ -34,13 +34,15 @@ export const uniqueRun = (what: string) => `${what}-${randomUUID().slice(0, 8)}`
 
 /**
  * Launches a moto instance with a root volume and a data volume at /dev/sdf (RunInstances
- * directly: @ferry/ec2 is written in parallel).
+ * directly: @ferry/ec2 is written in parallel). `via` launches through another client, e.g. a
+ * strict scope's, so the new instance id is fresh there as on AWS.
  */
 export async function launchInstance(
   region = 'us-east-1',
+  via?: EC2Client,
 ): Promise<{ instanceId: string; region: string }> {
-  const ec2 = reader(region)
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))
+  const images = await reader(region).send(new DescribeImagesCommand({ Owners: ['amazon'] }))
+  const ec2 = via ?? reader(region)
   const ami = images.Images?.find((i: Image) => i.RootDeviceName === '/dev/sda1')
   const out = await ec2.send(
     new RunInstancesCommand({

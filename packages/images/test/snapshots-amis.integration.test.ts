@@ -1,11 +1,17 @@
 // snapshotVolume and createAmi against moto, read back with a separate client.
 import {
+  CreateVolumeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
+  RegisterImageCommand,
+  RunInstancesCommand,
+  type RegisterImageCommandInput,
 } from '@aws-sdk/client-ec2'
-import type { FerryEvent } from '@ferry/core'
+import { ValidationError, type FerryEvent } from '@ferry/core'
+import { strictAwsScope } from '@ferry/lab'
+import { labInfo } from '@ferry/lab/vitest'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { createAmi, snapshotVolume } from '../src/index.js'
 import { labAws, launchInstance, reader, uniqueRun } from './lab.js'
@@ -100,6 +106,31 @@ describe('snapshotVolume', () => {
     expect(again).toMatchObject({ snapshotId: first.snapshotId, adopted: true })
   })
 
+  test.each(['lose-response', 'drop-connection', 'throttle'] as const)(
+    'CreateSnapshot meets %s: one snapshot, adopted by the run tags, never a second',
+    async (fault) => {
+      const strict = strictAwsScope(labInfo().aws, `images-snapshot-${fault}`)
+      await strict.inject({ operation: 'CreateSnapshot', fault })
+      const runId = uniqueRun(fault)
+      const snap = await snapshotVolume(
+        { instanceId: instance.instanceId },
+        { aws: strict.aws, runId, step: 'snap' },
+      )
+      const mine = await read.send(
+        new DescribeSnapshotsCommand({
+          OwnerIds: ['self'],
+          Filters: [{ Name: 'tag:ferry:run', Values: [runId] }],
+        }),
+      )
+      expect(mine.Snapshots?.map((s) => s.SnapshotId)).toEqual([snap.snapshotId])
+      const creates = (await strict.calls()).filter((c) => c.operation === 'CreateSnapshot')
+      // A lost response already made the snapshot: it is adopted, not asked for again.
+      expect(creates.map((c) => c.by ?? 'moto')).toEqual(
+        fault === 'throttle' ? ['fault', 'moto'] : [fault],
+      )
+    },
+  )
+
   test('an unknown device names the devices the instance has', async () => {
     await expect(
       snapshotVolume({ instanceId: instance.instanceId, device: '/dev/sdz' }, { ec2 }),
@@ -168,5 +199,85 @@ describe('createAmi', () => {
       }),
     )
     expect(mine.Images).toHaveLength(2)
+  })
+
+  test.each(['CreateImage', 'RegisterImage'] as const)(
+    '%s after a lost answer adopts the image by its unique name, never a second',
+    async (operation) => {
+      const strict = strictAwsScope(labInfo().aws, `images-lost-${operation}`)
+      await strict.inject({ operation, fault: 'lose-response' })
+      const runId = uniqueRun('lostami')
+      const snap = await snapshotVolume({ instanceId: instance.instanceId }, { ec2, runId })
+      const source =
+        operation === 'CreateImage'
+          ? { instanceId: instance.instanceId, noReboot: true }
+          : { snapshotId: snap.snapshotId, architecture: 'x86_64' as const }
+      const ami = await createAmi(source, { aws: strict.aws, runId, step: 'bake' })
+      const named = await read.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: 'name', Values: [`ferry-${runId}-bake`] }],
+        }),
+      )
+      expect(named.Images?.map((i) => i.ImageId)).toEqual([ami.imageId])
+      const sent = (await strict.calls()).filter((c) => c.operation === operation)
+      expect(sent.map((c) => c.by)).toEqual(['lose-response'])
+    },
+  )
+
+  // moto ignores RegisterImage's Architecture, so the request itself is read on its way out.
+  const registered = (client: EC2Client): RegisterImageCommandInput[] => {
+    const sent: RegisterImageCommandInput[] = []
+    const send = client.send.bind(client) as (c: unknown) => Promise<unknown>
+    client.send = ((command: unknown) => {
+      if (command instanceof RegisterImageCommand) sent.push(command.input)
+      return send(command)
+    }) as never
+    return sent
+  }
+
+  test("from a snapshot, registers the source server's architecture (arm64), not x86_64", async () => {
+    const arm = await read.send(
+      new RunInstancesCommand({
+        // moto's Amazon Linux 2022 for arm64.
+        ImageId: 'ami-0e9271c829888680e',
+        InstanceType: 't4g.micro',
+        MinCount: 1,
+        MaxCount: 1,
+      }),
+    )
+    const instanceId = arm.Instances![0]!.InstanceId!
+    const runId = uniqueRun('arm')
+    const client = new EC2Client({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentials: aws.credentials,
+    })
+    const sent = registered(client)
+    // moto maps the root at /dev/sda1 whatever the AMI's RootDeviceName (/dev/xvda here).
+    const snap = await snapshotVolume(
+      { instanceId, device: '/dev/sda1' },
+      { ec2: client, runId, step: 'snap' },
+    )
+    await createAmi({ snapshotId: snap.snapshotId }, { ec2: client, runId, step: 'ami' })
+    expect(sent.map((i) => i.Architecture)).toEqual(['arm64'])
+  })
+
+  test('from a snapshot whose source is unknown, asks for the architecture before registering', async () => {
+    const volume = await read.send(
+      new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1 }),
+    )
+    const client = new EC2Client({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentials: aws.credentials,
+    })
+    const sent = registered(client)
+    const snap = await snapshotVolume({ volumeId: volume.VolumeId! }, { ec2: client })
+    const error = await createAmi({ snapshotId: snap.snapshotId }, { ec2: client }).catch(
+      (e: unknown) => e,
+    )
+    expect(ValidationError.is(error) && error.field).toBe('architecture')
+    expect(sent).toEqual([])
   })
 })
