@@ -1,24 +1,19 @@
-// Deleting, listing and tearing down accelerators against the lab's state-machine stand-in
-// (via ga-fake.ts).
-import {
-  DeleteAcceleratorCommand,
-  DeleteListenerCommand,
-  GlobalAcceleratorClient,
-  UpdateAcceleratorCommand,
-} from '@aws-sdk/client-global-accelerator'
-import { type FerryEvent } from '@ferry/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+// Deleting, listing and tearing down accelerators against the lab's Global Accelerator, on the
+// wire (via ga-lab.ts), counted afterwards with a client of the test's own.
+import { ListAcceleratorsCommand } from '@aws-sdk/client-global-accelerator'
+import type { AwsOptions, FerryEvent } from '@ferry/core'
+import type { LabGlobalAccelerator } from '@ferry/lab'
+import { beforeEach, describe, expect, it } from 'vitest'
 import {
   createAccelerator,
   deleteAccelerator,
   deleteAcceleratorsByRun,
   listAccelerators,
+  waitForAcceleratorDeployed,
   type CreateAcceleratorInput,
 } from '../src/index.js'
-import type { LabGlobalAccelerator } from '@ferry/lab'
-import { fakeClock, fakeGlobalAccelerator } from './ga-fake.js'
+import { labGlobalAccelerator, quickClock } from './ga-lab.js'
 
-const aws = { region: 'eu-central-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }
 const input: CreateAcceleratorInput = {
   name: 'web',
   listeners: [{ ports: [80] }, { ports: [443] }],
@@ -29,50 +24,78 @@ const input: CreateAcceleratorInput = {
 }
 
 let ga: LabGlobalAccelerator
+let aws: AwsOptions
 beforeEach(async () => {
-  ga = await fakeGlobalAccelerator({ describesUntilDeployed: 2 })
+  ga = await labGlobalAccelerator('delete')
+  aws = { ...ga.aws, region: 'eu-central-1' }
 })
-afterEach(() => ga.restore())
 
 const create = (runId: string, name = 'web') =>
-  createAccelerator({ ...input, name }, { aws, runId, clock: fakeClock() })
+  createAccelerator({ ...input, name }, { aws, runId, clock: quickClock })
+/** What the test's own client finds: an observer independent of ferry's clients. */
+const left = async () =>
+  (await ga.client.send(new ListAcceleratorsCommand({ MaxResults: 100 }))).Accelerators ?? []
 
-describe('deleteAccelerator (Global Accelerator, mocked)', () => {
-  it('disables, waits until DEPLOYED, then deletes endpoint groups, listeners, accelerator, in that order', async () => {
+describe("deleteAccelerator (the lab's Global Accelerator)", () => {
+  it('disables, then deletes endpoint groups, listeners, accelerator, waiting until DEPLOYED after each change', async () => {
     const acc = await create('run-d1')
-    ga.calls.length = 0
+    const from = (await ga.calls()).length
     const events: FerryEvent[] = []
     const result = await deleteAccelerator(acc.arn, {
       aws,
-      clock: fakeClock(),
+      clock: quickClock,
       pageSize: 1,
       onEvent: (e) => events.push(e),
     })
 
-    expect(ga.calls.map((c) => c.operation)).toEqual([
+    const calls = (await ga.calls()).slice(from)
+    // The lab refused nothing: no UpdateAccelerator or DeleteAccelerator while IN_PROGRESS.
+    expect(calls.filter((c) => c.error)).toEqual([])
+    expect(calls.every((c) => c.region === 'us-west-2')).toBe(true)
+    // Each run of DescribeAccelerator polls (as many as the lab's clock asks for) counts once.
+    const ops = calls
+      .map((c) => c.operation)
+      .filter((op, i, all) => op !== 'DescribeAccelerator' || all[i - 1] !== op)
+    expect(ops).toEqual([
       'DescribeAccelerator',
       'UpdateAccelerator',
       'DescribeAccelerator',
+      'ListListeners',
+      'ListListeners',
+      'ListEndpointGroups',
+      'ListEndpointGroups',
+      'ListEndpointGroups',
+      'ListEndpointGroups',
+      'DeleteEndpointGroup',
       'DescribeAccelerator',
-      'ListListeners',
-      'ListListeners',
-      'ListEndpointGroups',
-      'ListEndpointGroups',
-      'ListEndpointGroups',
-      'ListEndpointGroups',
       'DeleteEndpointGroup',
+      'DescribeAccelerator',
       'DeleteEndpointGroup',
+      'DescribeAccelerator',
       'DeleteEndpointGroup',
-      'DeleteEndpointGroup',
+      'DescribeAccelerator',
       'DeleteListener',
+      'DescribeAccelerator',
       'DeleteListener',
+      'DescribeAccelerator',
       'DeleteAccelerator',
     ])
-    expect(ga.calls.every((c) => c.region === 'us-west-2')).toBe(true)
-    expect(ga.calls[1]!.input).toEqual({ AcceleratorArn: acc.arn, Enabled: false })
+    // After every change, ferry read DEPLOYED before it sent the next one.
+    const described = (c: (typeof calls)[number] | undefined) =>
+      c?.operation === 'DescribeAccelerator'
+    calls.forEach((c, i) => {
+      const next = calls[i + 1]
+      if (described(c) && next && !described(next))
+        expect((c.output as { Accelerator: { Status: string } }).Accelerator.Status).toBe(
+          'DEPLOYED',
+        )
+    })
+    expect(calls[1]!.input).toEqual({ AcceleratorArn: acc.arn, Enabled: false })
     expect(result.endpointGroups).toEqual(acc.endpointGroups.map((g) => g.arn))
     expect(result.listeners).toEqual(acc.listeners.map((l) => l.arn))
-    expect([ga.accelerators.size, ga.listeners.size, ga.groups.size]).toEqual([0, 0, 0])
+    expect(await left()).toEqual([])
+    // Every wait is core's poller: progress events while IN_PROGRESS.
+    expect(events.some((e) => e.type === 'wait:progress' && e.state === 'IN_PROGRESS')).toBe(true)
 
     // It says the static IPs are lost, in the result and as a warning event.
     expect(result).toMatchObject({
@@ -84,39 +107,19 @@ describe('deleteAccelerator (Global Accelerator, mocked)', () => {
     expect(events).toContainEqual({ type: 'warning', message: result.warning })
   })
 
-  it('the fake refuses any other order, as the service does', async () => {
-    const acc = await create('run-d2')
-    const client = new GlobalAcceleratorClient({
-      region: 'us-west-2',
-      credentials: aws.credentials,
-    })
-    const name = (p: Promise<unknown>) =>
-      p.then(
-        () => 'ok',
-        (e: Error) => e.name,
-      )
-    expect(await name(client.send(new DeleteAcceleratorCommand({ AcceleratorArn: acc.arn })))).toBe(
-      'AcceleratorNotDisabledException',
-    )
-    expect(
-      await name(client.send(new DeleteListenerCommand({ ListenerArn: acc.listeners[0]!.arn }))),
-    ).toBe('AssociatedEndpointGroupFoundException')
-    await client.send(new UpdateAcceleratorCommand({ AcceleratorArn: acc.arn, Enabled: false }))
-    // Disabled but still IN_PROGRESS: not yet.
-    expect(await name(client.send(new DeleteAcceleratorCommand({ AcceleratorArn: acc.arn })))).toBe(
-      'AcceleratorNotDisabledException',
-    )
-    ga.accelerators.get(acc.arn)!.status = 'DEPLOYED'
-    expect(await name(client.send(new DeleteAcceleratorCommand({ AcceleratorArn: acc.arn })))).toBe(
-      'AssociatedListenerFoundException',
-    )
+  it('waits out a change still in progress before it disables (no UpdateAccelerator while IN_PROGRESS)', async () => {
+    const acc = await createAccelerator({ ...input, wait: false }, { aws, clock: quickClock })
+    const result = await deleteAccelerator(acc.arn, { aws, clock: quickClock })
+    expect(result.deleted).toBe(true)
+    expect((await ga.calls()).filter((c) => c.error)).toEqual([])
+    expect(await left()).toEqual([])
   })
 
   it('skips the disable of an accelerator that is already disabled', async () => {
-    const acc = await createAccelerator({ ...input, enabled: false }, { aws, clock: fakeClock() })
-    ga.calls.length = 0
-    await deleteAccelerator(acc.arn, { aws, clock: fakeClock() })
-    expect(ga.mutations()).toEqual([
+    const acc = await createAccelerator({ ...input, enabled: false }, { aws, clock: quickClock })
+    const from = (await ga.mutations()).length
+    await deleteAccelerator(acc.arn, { aws, clock: quickClock })
+    expect((await ga.mutations()).slice(from)).toEqual([
       'DeleteEndpointGroup',
       'DeleteEndpointGroup',
       'DeleteEndpointGroup',
@@ -129,8 +132,8 @@ describe('deleteAccelerator (Global Accelerator, mocked)', () => {
 
   it('reports an accelerator that is already gone with deleted: false', async () => {
     const acc = await create('run-d3')
-    await deleteAccelerator(acc.arn, { aws, clock: fakeClock() })
-    const again = await deleteAccelerator(acc.arn, { aws, clock: fakeClock() })
+    await deleteAccelerator(acc.arn, { aws, clock: quickClock })
+    const again = await deleteAccelerator(acc.arn, { aws, clock: quickClock })
     expect(again).toEqual({
       arn: acc.arn,
       deleted: false,
@@ -139,6 +142,33 @@ describe('deleteAccelerator (Global Accelerator, mocked)', () => {
       endpointGroups: [],
       listeners: [],
     })
+  })
+
+  it('its waits ride out throttling and surface a non-retryable error at once, with its cause', async () => {
+    const acc = await createAccelerator({ ...input, wait: false }, { aws, clock: quickClock })
+    const events: FerryEvent[] = []
+    const wait = () =>
+      waitForAcceleratorDeployed(ga.client, acc.arn, {
+        maxWaitTime: 60_000,
+        clock: quickClock,
+        onEvent: (e) => events.push(e),
+      })
+    await ga.strict.inject({ operation: 'DescribeAccelerator', fault: 'throttle' })
+    expect((await wait()).Status).toBe('DEPLOYED')
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'wait:progress', state: 'retrying after AWS' }),
+    )
+    await ga.strict.inject({
+      operation: 'DescribeAccelerator',
+      fault: { code: 'AccessDeniedException', message: 'not allowed' },
+    })
+    const from = (await ga.strict.calls()).length
+    const error = await wait().catch((e: unknown) => e)
+    expect(error).toMatchObject({ awsCode: 'AccessDeniedException', retryable: false })
+    expect((error as Error).cause).toMatchObject({ name: 'AccessDeniedException' })
+    expect((await ga.strict.calls()).slice(from).map((c) => c.operation)).toEqual([
+      'DescribeAccelerator',
+    ])
   })
 })
 
@@ -149,23 +179,25 @@ describe('listAccelerators / deleteAcceleratorsByRun', () => {
       await create('run-l1', 'a2'),
       await create('run-l2', 'a3'),
     ]
+    const from = (await ga.calls()).length
     const listed = await listAccelerators({ aws, pageSize: 1 })
-    expect(ga.calls.filter((c) => c.operation === 'ListAccelerators')).toHaveLength(3)
+    const lists = (await ga.calls()).slice(from).filter((c) => c.operation === 'ListAccelerators')
+    expect(lists).toHaveLength(3)
     expect(listed.map((a) => [a.arn, a.name, a.status, a.enabled])).toEqual(
       made.map((m) => [m.arn, m.name, 'DEPLOYED', true]),
     )
     expect(listed[0]!.ipAddresses).toEqual(made[0]!.ipAddresses)
   })
 
-  it("deletes only the accelerators tagged with the run's id", async () => {
+  it("deletes only the accelerators tagged with the run's id, and leaves none of them", async () => {
     const keep = await create('run-keep', 'keep')
     const drop = [await create('run-drop', 'drop1'), await create('run-drop', 'drop2')]
-    const results = await deleteAcceleratorsByRun(
-      { runId: 'run-drop' },
-      { aws, clock: fakeClock() },
-    )
+    const from = (await ga.calls()).length
+    const results = await deleteAcceleratorsByRun({ runId: 'run-drop' }, { aws, clock: quickClock })
     expect(results.map((r) => [r.arn, r.deleted])).toEqual(drop.map((d) => [d.arn, true]))
-    expect([...ga.accelerators.keys()]).toEqual([keep.arn])
-    expect(ga.calls.filter((c) => c.operation === 'ListTagsForResource')).toHaveLength(3)
+    expect((await left()).map((a) => a.AcceleratorArn)).toEqual([keep.arn])
+    const calls = (await ga.calls()).slice(from)
+    expect(calls.filter((c) => c.operation === 'ListTagsForResource')).toHaveLength(3)
+    expect(calls.filter((c) => c.error)).toEqual([])
   })
 })
