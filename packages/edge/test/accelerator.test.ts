@@ -180,9 +180,10 @@ describe("createAccelerator (the lab's Global Accelerator)", () => {
 
   it('a failure while creating deletes what was created and rethrows the cause', async () => {
     const events: FerryEvent[] = []
+    // Not LimitExceededException: the SDK retries that one as throttling, and the retry succeeds.
     await ga.strict.inject({
       operation: 'CreateEndpointGroup',
-      fault: { code: 'LimitExceededException', message: 'too many endpoint groups' },
+      fault: { code: 'AccessDeniedException', message: 'not allowed to create endpoint groups' },
     })
     const error = await createAccelerator(input, {
       aws,
@@ -190,7 +191,7 @@ describe("createAccelerator (the lab's Global Accelerator)", () => {
       clock: quickClock,
       onEvent: (e) => events.push(e),
     }).catch((e) => e)
-    expect(AwsError.is(error) && error.awsCode).toBe('LimitExceededException')
+    expect(AwsError.is(error) && error.awsCode).toBe('AccessDeniedException')
     expect(await counts()).toEqual([0, 0, 0])
     // The refused CreateEndpointGroup never reached Global Accelerator (the layer answered it).
     expect(await ga.mutations()).toEqual([
