@@ -103,7 +103,7 @@ describe('Global Accelerator input checks', () => {
       [e({ ipAddressType: 'IPV6' as never }), 'ipAddressType'],
       // ferry's endpoints are EC2 instances, and ferry launches them IPv4-only: a dual-stack
       // accelerator would refuse them at CreateEndpointGroup, after it was made and billed.
-      [e({ ipAddressType: 'DUAL_STACK' }), 'ipAddressType'],
+      [e({ ipAddressType: 'DUAL_STACK' as never }), 'ipAddressType'],
       // Regions where Global Accelerator takes no endpoints (China, GovCloud, not yet listed).
       [endpoint({ region: 'cn-north-1' }), 'endpoints[0].region'],
       [
