@@ -16,7 +16,11 @@
 import { xmlValues, type AwsResponse } from '../respond'
 import { GaError, type LabAccelerator, type LabEndpoint } from './account'
 
-/** The Regions an endpoint group may be in (the page above, as stored). */
+/**
+ * The Regions an endpoint group may be in (the page above, as stored).
+ * @example
+ * ENDPOINT_REGIONS.includes('cn-north-1') // false
+ */
 export const ENDPOINT_REGIONS: readonly string[] = [
   'us-east-2', 'us-east-1', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1',
   'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-northeast-3', 'ap-southeast-1',

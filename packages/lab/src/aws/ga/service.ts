@@ -21,7 +21,11 @@ import {
 import { listenerHandlers } from './listeners'
 import { applyGaPatch, defaultGaSettings, type GaSettings, type GaSettingsPatch } from './settings'
 
-/** The only Region the Global Accelerator API answers in. */
+/**
+ * The only Region the Global Accelerator API answers in.
+ * @example
+ * new GlobalAcceleratorClient({ endpoint: lab.aws.endpoint, region: GA_API_REGION })
+ */
 export const GA_API_REGION = 'us-west-2'
 
 /** One request the lab's Global Accelerator answered. */

@@ -10,6 +10,8 @@
  * - `dependents`: delete only disabled accelerators without listeners, listeners without groups.
  * - `endpoints`: dual-stack endpoints and the Regions endpoints may be in.
  * - `idempotency`: the same IdempotencyToken with other parameters is refused.
+ * @example
+ * await ga.configure({ rules: Object.fromEntries(GA_RULE_NAMES.map((r) => [r, false])) })
  */
 export const GA_RULE_NAMES = [
   'region',
