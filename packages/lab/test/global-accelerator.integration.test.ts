@@ -124,7 +124,7 @@ describe('Global Accelerator on the wire', () => {
     await one.client.send(new CreateAcceleratorCommand({ Name: 'mine' }))
     expect((await two.client.send(new ListAcceleratorsCommand({}))).Accelerators).toEqual([])
     expect(await outcome(two.client.send(new ListCustomRoutingAcceleratorsCommand({})))).toBe(
-      'InvalidActionException',
+      'InvalidAction',
     )
     // The SDK fills in an IdempotencyToken when none is given (the member's idempotencyToken trait).
     expect(await one.calls()).toEqual([

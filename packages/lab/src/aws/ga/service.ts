@@ -97,9 +97,10 @@ export function globalAcceleratorService(o: { ec2: Ec2Read; now?: () => number }
           403,
         )
       const handler = handlers[request.operation]
+      // AWS's common error for an operation a service does not have (Common Errors, API Reference).
       if (!handler)
         throw new GaError(
-          'InvalidActionException',
+          'InvalidAction',
           `The lab's Global Accelerator does not model ${request.operation || 'this request'}; it models ${Object.keys(handlers).join(', ')}.`,
         )
       call.output = await handler(request.json)
