@@ -6,7 +6,8 @@
 //   FERRY_LAB_STATE=.lab/demo/state.json pnpm exec tsx --conditions=@ferry/source examples/accelerator-two-regions.ts
 //
 // Without FERRY_LAB_STATE it starts a lab of its own and stops it at the end. moto has no
-// Global Accelerator: the lab's stand-in (a state machine behind a real SDK client) answers.
+// Global Accelerator: the lab's strict AWS layer serves it on the wire at the same endpoint, with
+// AWS's rules (IN_PROGRESS after every change, us-west-2 only), so ferry reaches it as on AWS.
 import { createLabGlobalAccelerator } from '@ferry/lab'
 import { createAccelerator, deleteAccelerator, launchWebServer, newRunId, teardown } from 'ferry'
 import { labAws, labLaunch, labResolveHost, scratchDir, withLab } from './support/lab.js'
@@ -16,7 +17,9 @@ await withLab(async (lab) => {
   const aws = labAws(lab)
   const runId = newRunId()
   const scratch = scratchDir('ga')
-  const ga = await createLabGlobalAccelerator() // on AWS: omit `globalAccelerator`, ferry builds one
+  // Only to show what the lab's Global Accelerator saw; ferry builds its own client from `aws`.
+  const ga = await createLabGlobalAccelerator(lab.aws)
+  const from = (await ga.calls()).length
   const regions = ['us-east-1', 'eu-west-1']
   try {
     const endpoints = []
@@ -38,7 +41,7 @@ await withLab(async (lab) => {
         endpoints,
         endpointGroups: { 'eu-west-1': { trafficDialPercentage: 50 } },
       },
-      { aws, runId, globalAccelerator: ga.client }, // runId: tags it and makes re-runs adopt it
+      { aws, runId }, // runId: tags it and makes re-runs adopt it
     )
     console.log(
       `accelerator ${acc.dnsName} is ${acc.status}; static IPs ${acc.ipAddresses.join(', ')}`,
@@ -52,13 +55,15 @@ await withLab(async (lab) => {
         ]),
       ),
     )
-    console.log(`every call went to ${[...new Set(ga.calls.map((c) => c.region))].join(', ')}`)
-
-    const deleted = await deleteAccelerator(acc.arn, { globalAccelerator: ga.client })
+    const deleted = await deleteAccelerator(acc.arn, { aws })
     console.log(`deleted; released for good: ${deleted.releasedIpAddresses.join(', ')}`)
+    const calls = (await ga.calls()).slice(from)
+    console.log(`every call went to ${[...new Set(calls.map((c) => c.region))].join(', ')}`)
+    const refused = calls.filter((c) => c.error).map((c) => `${c.operation}: ${c.error}`)
+    console.log(`refused by Global Accelerator: ${refused.join(', ') || 'nothing'}`)
   } finally {
-    await teardown(runId, { aws, regions, journal: false, globalAccelerator: ga.client })
-    ga.restore()
+    await teardown(runId, { aws, regions, journal: false })
+    ga.close()
     scratch.remove()
   }
 })

@@ -115,8 +115,9 @@ export async function deployFullStack(lab: LabInfo, o: FullStackOptions = {}): P
     containers: { api: `api-${tag}`, www: `www-${tag}` },
     scratch,
   }
-  // Global Accelerator has no lab server: the stand-in serves every GA client of this process.
-  const ga = await createLabGlobalAccelerator({ everyClient: true })
+  // moto has no Global Accelerator: the lab's strict layer serves it at the same endpoint, so
+  // ferry's own clients reach it through `aws` as on AWS. This client only reads back.
+  const ga = await createLabGlobalAccelerator(lab.aws)
   const cloudFront = new CloudFrontClient(awsClientConfig(aws))
   const distribution = await createDistribution(cloudFront, { origin: names.www, runId })
   const handles: FullStackHandles = { ...h, ga, cloudFront, distribution }
@@ -224,12 +225,11 @@ export async function removeFullStack(s: FullStackHandles, onEvent?: EventSink) 
     aws: s.aws,
     regions: [s.aws.region!, s.secondRegion],
     journal: s.journal,
-    globalAccelerator: s.ga.client,
     onEvent,
   })
   await deleteDistribution(s.cloudFront, s.distribution.id)
   const left = await inventoryOf(s)
-  s.ga.restore()
+  s.ga.close()
   s.cloudFront.destroy()
   s.scratch.remove()
   return { report, left, hostLeft }
@@ -240,7 +240,6 @@ function inventoryOf(s: FullStackHandles): Promise<RunInventory> {
     aws: s.aws,
     regions: [s.aws.region!, s.secondRegion],
     journal: s.journal,
-    globalAccelerator: s.ga.client,
   })
 }
 

@@ -49,7 +49,10 @@ export function printCreated(s: FullStack): void {
     ],
     ['distribution', `${s.distribution.id} (${s.distribution.domainName})`],
     ['invalidation', `${c.invalidation.ids.join(', ')}: ${c.invalidation.paths.join(' ')}`],
-    ['accelerator', `${c.accelerator.dnsName} (${s.acceleratorStatus}, lab stand-in)`],
+    [
+      'accelerator',
+      `${c.accelerator.dnsName} (${s.acceleratorStatus}, the lab's Global Accelerator)`,
+    ],
     ['accelerator IPs', c.accelerator.ipAddresses.join(', ')],
     [
       'accelerator listeners',

@@ -1,5 +1,8 @@
-// Deletes an accelerator the only way Global Accelerator allows: disable, wait until DEPLOYED,
-// delete the endpoint groups, then the listeners, then the accelerator. Its static IPs are lost.
+// Deletes an accelerator the only way Global Accelerator allows: disable, delete the endpoint
+// groups, then the listeners, then the accelerator, waiting until DEPLOYED after each change.
+// Every change (a delete too) puts the accelerator IN_PROGRESS, and UpdateAccelerator and
+// DeleteAccelerator answer TransactionInProgressException until it is DEPLOYED again ("There's
+// already a transaction in progress", AWS Global Accelerator API Reference). Its static IPs are lost.
 import type { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator'
 import { AwsError, callAws, createEmitter } from '@ferry/core'
 import type { AcceleratorOptions } from './accelerator-create.js'
@@ -18,7 +21,7 @@ export interface DeleteAcceleratorOptions extends Omit<
   AcceleratorOptions,
   'token' | 'journal' | 'step' | 'runId'
 > {
-  /** How long to wait for the disabled accelerator to be DEPLOYED, in ms. Default 30 minutes. */
+  /** How long each wait until DEPLOYED may take, in ms. Default 30 minutes. */
   maxWaitTime?: number
   /** Page size of ListListeners / ListEndpointGroups (default: the service's). */
   pageSize?: number
@@ -38,9 +41,10 @@ export interface DeleteAcceleratorResult {
 }
 
 /**
- * Disables the accelerator, waits until DEPLOYED, deletes its endpoint groups, then its
- * listeners, then the accelerator. Warns that its static IP addresses are released. An
- * accelerator that does not exist is reported with `deleted: false`.
+ * Disables the accelerator, deletes its endpoint groups, then its listeners, then the
+ * accelerator, waiting until DEPLOYED after each change (and first, for one in progress). Warns
+ * that its static IP addresses are released. An accelerator that does not exist is reported with
+ * `deleted: false`.
  * @example
  * const r = await deleteAccelerator('arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-…')
  * console.log(r.warning)
@@ -74,11 +78,15 @@ export async function deleteAccelerator(
   result.warning = `Deleting accelerator ${acc.Name ?? arn} releases its static IP addresses (${result.releasedIpAddresses.join(', ') || 'none'}); they cannot be recovered, and anything pointing at them stops working.`
   emit({ type: 'warning', message: result.warning })
 
-  if (acc.Enabled !== false)
+  const deployed = () => waitForAcceleratorDeployed(ga, arn, { ...options, maxWaitTime })
+  // A change of someone else's (or of a create that failed) may still be deploying.
+  if (acc.Status !== 'DEPLOYED') await deployed()
+  if (acc.Enabled !== false) {
     await call('UpdateAccelerator', () =>
       ga.send(new sdk.UpdateAcceleratorCommand({ AcceleratorArn: arn, Enabled: false })),
     )
-  await waitForAcceleratorDeployed(ga, arn, { ...options, maxWaitTime })
+    await deployed()
+  }
 
   const listenerArns = await listListenerArns(ga, arn, options)
   const groupArns: string[] = []
@@ -90,6 +98,7 @@ export async function deleteAccelerator(
         ga.send(new sdk.DeleteEndpointGroupCommand({ EndpointGroupArn: groupArn })),
       ),
     )
+    await deployed()
     result.endpointGroups.push(groupArn)
   }
   for (const listenerArn of listenerArns) {
@@ -98,6 +107,7 @@ export async function deleteAccelerator(
         ga.send(new sdk.DeleteListenerCommand({ ListenerArn: listenerArn })),
       ),
     )
+    await deployed()
     result.listeners.push(listenerArn)
   }
   await gone(() =>

@@ -1,6 +1,7 @@
 // The endpoint side of an accelerator: EC2 instances grouped per region, with weights, client IP
 // preservation and each region's traffic dial and health check.
 import { validate, ValidationError, type ServerRef } from '@ferry/core'
+import { endpointRegion } from './accelerator-regions.js'
 import { flag, integerIn, oneOf } from './checks.js'
 
 /** An EC2 instance to route to. */
@@ -89,7 +90,9 @@ export function endpointGroupsOf(
     const instanceId = pass(e.instanceId)
       ? e.instanceId
       : validate.instanceId(e.instanceId, `${field}.instanceId`)
-    const region = pass(e.region) ? e.region : validate.region(e.region, `${field}.region`)
+    const region = pass(e.region)
+      ? e.region
+      : endpointRegion(validate.region(e.region, `${field}.region`), `${field}.region`)
     if (seen.has(instanceId) && !pass(instanceId))
       throw new ValidationError({
         field: `${field}.instanceId`,

@@ -9,7 +9,6 @@ import { acceleratorSpec } from './accelerator-spec.js'
 
 const spec = acceleratorSpec({
   name: 'web',
-  ipAddressType: 'DUAL_STACK',
   enabled: false,
   tags: { env: 'prod' },
   listeners: [{ protocol: 'UDP', ports: ['3000-3010'], clientAffinity: 'SOURCE_IP' }],
@@ -32,7 +31,7 @@ describe('Global Accelerator requests', () => {
   it('CreateAccelerator carries the token and ferry tags', () => {
     expect(createAcceleratorRequest(spec, { token: 'tok', runId: 'r1', step: 's1' })).toEqual({
       Name: 'web',
-      IpAddressType: 'DUAL_STACK',
+      IpAddressType: 'IPV4',
       Enabled: false,
       IdempotencyToken: 'tok',
       Tags: [

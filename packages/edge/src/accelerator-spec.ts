@@ -7,6 +7,7 @@ import {
   type EndpointGroupSpec,
   type EndpointInput,
 } from './accelerator-endpoints.js'
+import { endpointIpAddressType } from './accelerator-regions.js'
 import { flag, milliseconds, oneOf } from './checks.js'
 
 /** One listener: a protocol and the ports it accepts. */
@@ -33,8 +34,11 @@ export interface CreateAcceleratorInput {
   clientIpPreservation?: boolean
   /** Per-region settings of the endpoint groups (traffic dial, health checks). */
   endpointGroups?: Readonly<Record<string, EndpointGroupOptions>>
-  /** Default 'IPV4'. */
-  ipAddressType?: 'IPV4' | 'DUAL_STACK'
+  /**
+   * 'IPV4', the default and the only type ferry's EC2 instance endpoints allow (they have no
+   * IPv6 address, which a dual-stack accelerator needs of an instance): DUAL_STACK is refused.
+   */
+  ipAddressType?: 'IPV4'
   /** Default true. */
   enabled?: boolean
   /** Extra tags; `Name`, `ferry:run` and `ferry:step` are set by ferry. */
@@ -55,7 +59,7 @@ export interface ListenerSpec {
 /** A checked accelerator request. */
 export interface AcceleratorSpec {
   name: string
-  ipAddressType: 'IPV4' | 'DUAL_STACK'
+  ipAddressType: 'IPV4'
   enabled: boolean
   tags: Record<string, string>
   listeners: ListenerSpec[]
@@ -83,7 +87,7 @@ export function acceleratorSpec(
     throw new ValidationError({ field: 'input', value: input, allowed: 'an object' })
   return {
     name: acceleratorName(input.name),
-    ipAddressType: oneOf(input.ipAddressType ?? 'IPV4', ['IPV4', 'DUAL_STACK'], 'ipAddressType'),
+    ipAddressType: endpointIpAddressType(input.ipAddressType ?? 'IPV4'),
     enabled: flag(input.enabled ?? true, 'enabled'),
     tags: userTags(input.tags ?? {}),
     listeners: listenersOf(input.listeners ?? [{}]),

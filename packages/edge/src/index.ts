@@ -55,6 +55,11 @@ export type {
   AcceleratorSpec,
 } from './accelerator-spec.js'
 export { endpointGroupsOf, endpointsFromServers } from './accelerator-endpoints.js'
+export {
+  ACCELERATOR_ENDPOINT_REGIONS,
+  endpointRegion,
+  endpointIpAddressType,
+} from './accelerator-regions.js'
 export type {
   EndpointInput,
   EndpointGroupOptions,

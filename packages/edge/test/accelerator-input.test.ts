@@ -101,6 +101,20 @@ describe('Global Accelerator input checks', () => {
         'endpointGroups.eu-west-1.healthCheck.port',
       ],
       [e({ ipAddressType: 'IPV6' as never }), 'ipAddressType'],
+      // ferry's endpoints are EC2 instances, and ferry launches them IPv4-only: a dual-stack
+      // accelerator would refuse them at CreateEndpointGroup, after it was made and billed.
+      [e({ ipAddressType: 'DUAL_STACK' as never }), 'ipAddressType'],
+      // Regions where Global Accelerator takes no endpoints (China, GovCloud, not yet listed).
+      [endpoint({ region: 'cn-north-1' }), 'endpoints[0].region'],
+      [
+        e({
+          endpoints: [
+            ok.endpoints![0]!,
+            { instanceId: 'i-0123456789abcdef1', region: 'us-gov-west-1' },
+          ],
+        }),
+        'endpoints[1].region',
+      ],
       [e({ tags: { 'ferry:run': 'x' } }), 'tags.ferry:run'],
       [e({ maxWaitTime: 10 }), 'maxWaitTime'],
     ]

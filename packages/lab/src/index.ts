@@ -22,18 +22,22 @@ export { isRunning, type LabProcess } from './proc'
 export { readLabState, type LabState } from './state'
 export { sshFingerprint, knownHostsLine } from './ssh-keys'
 export { HTTPD_IMAGE } from './httpd-image'
+export { createLabGlobalAccelerator, type LabGlobalAccelerator } from './aws/ga/client'
+export { GA_API_REGION, type LabGaCall, type LabGaState } from './aws/ga/service'
 export {
-  createLabGlobalAccelerator,
-  type LabGlobalAccelerator,
-  type LabGlobalAcceleratorOptions,
-  type LabGaCall,
-} from './global-accelerator'
+  GA_RULE_NAMES,
+  type GaRuleName,
+  type GaSettings,
+  type GaSettingsPatch,
+} from './aws/ga/settings'
+export { ENDPOINT_REGIONS as GA_ENDPOINT_REGIONS } from './aws/ga/endpoints'
 export type {
-  GaState as LabGaState,
   LabAccelerator,
   LabListener,
   LabEndpointGroup,
-} from './ga-state'
+  LabEndpoint,
+  LabGaTag,
+} from './aws/ga/account'
 export type {
   Lab,
   LabInfo,

@@ -9,6 +9,7 @@ import {
 } from 'node:http'
 import { awsError, type AwsResponse } from './respond'
 import { controlRoutes } from './control-routes'
+import { globalAcceleratorService } from './ga/service'
 import { motoAsAws } from './moto-fixes'
 import { createGate, type Gate, type GatePort } from './gate'
 import type { Rule, RuleContext } from './rule'
@@ -17,6 +18,7 @@ import { consoleOutputRule } from './rules/console-output'
 import { idempotencyRule } from './rules/idempotency'
 import { offeringsRule } from './rules/offerings'
 import { createScopes, type Scopes } from './scopes'
+import { serveControl, type ServedService } from './served'
 import { readAwsRequest, type AwsRequest } from './wire'
 
 /** What the layer needs to start. */
@@ -72,6 +74,8 @@ export async function startAwsLayer(
     enabled: () => scopes.get('').settings.rules.securityGroups,
   })
   const control = controlRoutes({ scopes, calls, gate })
+  // What moto lacks, the layer serves itself, behind the same faults and rules.
+  const served: ServedService[] = [globalAcceleratorService({ ec2 })]
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
@@ -82,7 +86,8 @@ export async function startAwsLayer(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req)
-    if (req.url?.startsWith('/_lab/')) return control(req, body, res)
+    if (req.url?.startsWith('/_lab/'))
+      return void (serveControl(served, { req, body, res }) || control(req, body, res))
     const request = readAwsRequest({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -132,7 +137,8 @@ export async function startAwsLayer(
     const lost =
       scope.takeFault(request, 'after') ??
       (rates.loseResponse > 0 && scope.random() < rates.loseResponse ? 'lose-response' : undefined)
-    let response = await motoAsAws(ctx, () => moto(request))
+    const own = served.find((s) => s.service === request.service)
+    let response = await (own ? own.handle(request) : motoAsAws(ctx, () => moto(request)))
     for (const rule of rules) {
       if (!scope.settings.rules[rule.name]) continue
       response = (await rule.after?.(ctx, response)) ?? response

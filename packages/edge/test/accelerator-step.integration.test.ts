@@ -1,7 +1,7 @@
 // createAcceleratorStep: endpoints from the servers of earlier steps, the run's tokens and
 // journal, undo, and the plan.
 import { FerryError, Secret, type ServerRef, type Step } from '@ferry/core'
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
+import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 import {
   createAcceleratorStep,
   invalidateStep,
@@ -10,7 +10,7 @@ import {
   type InvalidationOutput,
 } from '../src/index.js'
 import type { LabGlobalAccelerator } from '@ferry/lab'
-import { fakeClock, fakeGlobalAccelerator } from './ga-fake.js'
+import { labGlobalAccelerator, quickClock } from './ga-lab.js'
 import { testEnv } from './step-env.js'
 
 const server = (name: string, instanceId: string, region: string): ServerRef => ({
@@ -22,15 +22,15 @@ const server = (name: string, instanceId: string, region: string): ServerRef => 
 })
 const web1 = server('web-1', 'i-0123456789abcdef0', 'ap-south-1')
 const web2 = server('web-2', 'i-0123456789abcdef1', 'eu-west-1')
-const aws = { region: 'ap-south-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }
-
 let ga: LabGlobalAccelerator
 beforeEach(async () => {
-  ga = await fakeGlobalAccelerator({ describesUntilDeployed: 2 })
+  ga = await labGlobalAccelerator('step')
 })
-afterEach(() => ga.restore())
 
-const env = (runId: string) => ({ ...testEnv({ runId, step: 'edge', aws }), clock: fakeClock() })
+const env = (runId: string) => ({
+  ...testEnv({ runId, step: 'edge', aws: { ...ga.aws, region: 'ap-south-1' } }),
+  clock: quickClock,
+})
 
 describe('createAcceleratorStep', () => {
   it('routes to ctx.servers, one endpoint group per region, with the run tokens and journal', async () => {
@@ -48,9 +48,11 @@ describe('createAcceleratorStep', () => {
       'ipAddresses',
       'listeners',
     ])
-    expect(out.accelerator.ipAddresses).toEqual(ga.accelerators.get(out.accelerator.arn)!.ips)
-    expect(ga.calls.every((c) => c.region === 'us-west-2')).toBe(true)
-    const create = ga.calls.find((c) => c.operation === 'CreateAccelerator')!.input
+    const state = await ga.state()
+    expect(out.accelerator.ipAddresses).toEqual(state.accelerators[0]!.ips)
+    const calls = await ga.calls()
+    expect(calls.every((c) => c.region === 'us-west-2')).toBe(true)
+    const create = calls.find((c) => c.operation === 'CreateAccelerator')!.input
     expect(create.IdempotencyToken).toBe(e.token('accelerator:web'))
     expect(create.Tags).toContainEqual({ Key: 'ferry:step', Value: 'edge' })
     expect(e.journal.get('acceleratorArn')).toBe(out.accelerator.arn)
@@ -58,7 +60,8 @@ describe('createAcceleratorStep', () => {
     const message = await step.undo!({ servers: [web1, web2], ...out }, e)
     expect(message).toContain(out.accelerator.arn)
     for (const ip of out.accelerator.ipAddresses) expect(message).toContain(ip)
-    expect(ga.accelerators.size).toBe(0)
+    expect((await ga.state()).accelerators).toEqual([])
+    expect((await ga.calls()).filter((c) => c.error)).toEqual([])
   })
 
   it('uses ctx.server when there is one server', async () => {
@@ -76,10 +79,10 @@ describe('createAcceleratorStep', () => {
       .run({ server: noId }, env('run-s3'))
       .catch((x) => x)
     expect(error2).toMatchObject({ code: 'VALIDATION', field: 'servers[0]' })
-    expect(ga.calls).toEqual([])
+    expect(await ga.calls()).toEqual([])
   })
 
-  it('plans the exact calls, with placeholders for what earlier steps will add', () => {
+  it('plans the exact calls, with placeholders for what earlier steps will add', async () => {
     const step = createAcceleratorStep({ name: 'web', listeners: [{ ports: [80, 443] }] })
     const e = env('run-p')
     const placeholder = {
@@ -135,7 +138,7 @@ describe('createAcceleratorStep', () => {
       },
       { kind: 'note', text: 'Poll DescribeAccelerator (us-west-2) until DEPLOYED.' },
     ])
-    expect(ga.calls).toEqual([])
+    expect(await ga.calls()).toEqual([])
   })
 })
 

@@ -1,23 +1,30 @@
-// Global Accelerator against the lab's state-machine stand-in (via ga-fake.ts): request shapes,
-// us-west-2 for every call, the wait until DEPLOYED, idempotent re-runs, failures that clean up.
-import { GlobalAcceleratorClient, LimitExceededException } from '@aws-sdk/client-global-accelerator'
-import { AwsError, idempotencyToken, TimeoutError, type FerryEvent } from '@ferry/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAccelerator, deleteAccelerator, type CreateAcceleratorInput } from '../src/index.js'
+// Global Accelerator against the lab's, on the wire (via ga-lab.ts): request shapes, us-west-2
+// for every call, the wait until DEPLOYED, idempotent re-runs, failures that clean up.
+import {
+  AwsError,
+  idempotencyToken,
+  TimeoutError,
+  type AwsOptions,
+  type FerryEvent,
+} from '@ferry/core'
 import type { LabGlobalAccelerator } from '@ferry/lab'
-import { fakeClock, fakeGlobalAccelerator } from './ga-fake.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createAccelerator, deleteAccelerator, type CreateAcceleratorInput } from '../src/index.js'
+import { fakeClock, labGlobalAccelerator, quickClock } from './ga-lab.js'
 
-// The deploy's region is ap-south-1; Global Accelerator must still be called in us-west-2.
-const aws = { region: 'ap-south-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }
 const I1 = 'i-0123456789abcdef0'
 const I2 = 'i-0123456789abcdef1'
 const I3 = 'i-0123456789abcdef2'
 
 let ga: LabGlobalAccelerator
+// The deploy's region is ap-south-1; Global Accelerator must still be called in us-west-2.
+let aws: AwsOptions
 beforeEach(async () => {
-  ga = await fakeGlobalAccelerator({ describesUntilDeployed: 3 })
+  ga = await labGlobalAccelerator('create')
+  aws = { ...ga.aws, region: 'ap-south-1' }
 })
-afterEach(() => ga.restore())
+const inputOf = async (operation: string, nth = 0) =>
+  (await ga.calls()).filter((c) => c.operation === operation)[nth]!.input
 
 const input: CreateAcceleratorInput = {
   name: 'web',
@@ -45,19 +52,20 @@ const input: CreateAcceleratorInput = {
   tags: { team: 'web' },
 }
 
-describe('createAccelerator (Global Accelerator, mocked)', () => {
+describe("createAccelerator (the lab's Global Accelerator)", () => {
   it('creates accelerator, listeners and endpoint groups with exact requests, all in us-west-2, then waits until DEPLOYED', async () => {
     const events: FerryEvent[] = []
     const token = (p: string) => idempotencyToken('run-1', 'createAccelerator', p)
     const acc = await createAccelerator(input, {
       aws,
       runId: 'run-1',
-      clock: fakeClock(),
+      clock: quickClock,
       onEvent: (e) => events.push(e),
     })
 
-    expect(new Set(ga.calls.map((c) => c.region))).toEqual(new Set(['us-west-2']))
-    expect(ga.mutations()).toEqual([
+    const calls = await ga.calls()
+    expect(new Set(calls.map((c) => c.region))).toEqual(new Set(['us-west-2']))
+    expect(await ga.mutations()).toEqual([
       'CreateAccelerator',
       'CreateListener',
       'CreateEndpointGroup',
@@ -66,7 +74,7 @@ describe('createAccelerator (Global Accelerator, mocked)', () => {
       'CreateEndpointGroup',
       'CreateEndpointGroup',
     ])
-    const [createAcc, listener0, group00, group01, listener1] = ga.calls
+    const [createAcc, listener0, group00, group01, listener1] = calls
     expect(createAcc!.input).toEqual({
       Name: 'web',
       IpAddressType: 'IPV4',
@@ -116,14 +124,14 @@ describe('createAccelerator (Global Accelerator, mocked)', () => {
       ClientAffinity: 'SOURCE_IP',
     })
 
-    // Polled until DEPLOYED: two IN_PROGRESS answers reported, the third is DEPLOYED.
-    expect(ga.calls.filter((c) => c.operation === 'DescribeAccelerator')).toHaveLength(3)
+    // Polled until DEPLOYED by the lab's clock: each IN_PROGRESS answer reported as progress.
     const progress = events.filter((e) => e.type === 'wait:progress')
-    expect(progress.map((e) => e.type === 'wait:progress' && e.state)).toEqual([
-      'IN_PROGRESS',
-      'IN_PROGRESS',
-    ])
-    const stored = ga.accelerators.get(acc.arn)!
+    expect(progress.length).toBeGreaterThan(0)
+    expect(new Set(progress.map((e) => e.type === 'wait:progress' && e.state))).toEqual(
+      new Set(['IN_PROGRESS']),
+    )
+    const state = await ga.state()
+    const stored = state.accelerators.find((a) => a.arn === acc.arn)!
     expect(acc).toMatchObject({
       name: 'web',
       status: 'DEPLOYED',
@@ -136,7 +144,7 @@ describe('createAccelerator (Global Accelerator, mocked)', () => {
       [acc.listeners[1]!.arn, 'ap-south-1'],
       [acc.listeners[1]!.arn, 'eu-west-1'],
     ])
-    expect([...ga.groups.values()].map((g) => g.region).sort()).toEqual([
+    expect(state.endpointGroups.map((g) => g.region).sort()).toEqual([
       'ap-south-1',
       'ap-south-1',
       'eu-west-1',
@@ -147,48 +155,48 @@ describe('createAccelerator (Global Accelerator, mocked)', () => {
   it('defaults to one TCP listener on port 80, weight 128, client IP preservation on', async () => {
     await createAccelerator(
       { name: 'plain', endpoints: [{ instanceId: I1, region: 'us-east-1' }] },
-      { aws, clock: fakeClock() },
+      { aws, clock: quickClock },
     )
-    const byOp = (op: string) => ga.calls.find((c) => c.operation === op)!.input
-    expect(byOp('CreateListener')).toMatchObject({
+    expect(await inputOf('CreateListener')).toMatchObject({
       Protocol: 'TCP',
       PortRanges: [{ FromPort: 80, ToPort: 80 }],
       ClientAffinity: 'NONE',
     })
-    expect(byOp('CreateEndpointGroup')).toMatchObject({
+    expect(await inputOf('CreateEndpointGroup')).toMatchObject({
       EndpointGroupRegion: 'us-east-1',
       EndpointConfigurations: [{ EndpointId: I1, Weight: 128, ClientIPPreservationEnabled: true }],
     })
   })
 
   it('a re-run with the same run id adopts what exists instead of creating a second accelerator', async () => {
-    const first = await createAccelerator(input, { aws, runId: 'run-2', clock: fakeClock() })
-    const again = await createAccelerator(input, { aws, runId: 'run-2', clock: fakeClock() })
+    const first = await createAccelerator(input, { aws, runId: 'run-2', clock: quickClock })
+    const again = await createAccelerator(input, { aws, runId: 'run-2', clock: quickClock })
     expect(again.arn).toBe(first.arn)
     expect(again.listeners.map((l) => l.arn)).toEqual(first.listeners.map((l) => l.arn))
-    expect([ga.accelerators.size, ga.listeners.size, ga.groups.size]).toEqual([1, 2, 4])
-    await createAccelerator(input, { aws, runId: 'run-3', clock: fakeClock() })
-    expect(ga.accelerators.size).toBe(2)
+    expect(await counts()).toEqual([1, 2, 4])
+    await createAccelerator(input, { aws, runId: 'run-3', clock: quickClock })
+    expect((await counts())[0]).toBe(2)
   })
 
   it('a failure while creating deletes what was created and rethrows the cause', async () => {
     const events: FerryEvent[] = []
-    ga.failOnce(
-      'CreateEndpointGroup',
-      new LimitExceededException({ message: 'too many endpoint groups', $metadata: {} }),
-    )
+    // Not LimitExceededException: the SDK retries that one as throttling, and the retry succeeds.
+    await ga.strict.inject({
+      operation: 'CreateEndpointGroup',
+      fault: { code: 'AccessDeniedException', message: 'not allowed to create endpoint groups' },
+    })
     const error = await createAccelerator(input, {
       aws,
       runId: 'run-4',
-      clock: fakeClock(),
+      clock: quickClock,
       onEvent: (e) => events.push(e),
     }).catch((e) => e)
-    expect(AwsError.is(error) && error.awsCode).toBe('LimitExceededException')
-    expect([ga.accelerators.size, ga.listeners.size, ga.groups.size]).toEqual([0, 0, 0])
-    expect(ga.mutations()).toEqual([
+    expect(AwsError.is(error) && error.awsCode).toBe('AccessDeniedException')
+    expect(await counts()).toEqual([0, 0, 0])
+    // The refused CreateEndpointGroup never reached Global Accelerator (the layer answered it).
+    expect(await ga.mutations()).toEqual([
       'CreateAccelerator',
       'CreateListener',
-      'CreateEndpointGroup',
       'UpdateAccelerator',
       'DeleteListener',
       'DeleteAccelerator',
@@ -199,8 +207,7 @@ describe('createAccelerator (Global Accelerator, mocked)', () => {
   })
 
   it('a wait that runs out leaves the accelerator, throws TimeoutError and says how to remove it', async () => {
-    ga.restore()
-    ga = await fakeGlobalAccelerator({ describesUntilDeployed: 1_000_000 })
+    await ga.configure({ deployMs: 3_600_000 })
     const events: FerryEvent[] = []
     const error = await createAccelerator(
       { ...input, maxWaitTime: 60_000 },
@@ -208,30 +215,30 @@ describe('createAccelerator (Global Accelerator, mocked)', () => {
     ).catch((e) => e)
     expect(TimeoutError.is(error)).toBe(true)
     expect(error.lastState).toBe('IN_PROGRESS')
-    expect(ga.accelerators.size).toBe(1)
+    expect((await counts())[0]).toBe(1)
     expect(
       events.some((e) => e.type === 'warning' && e.message.includes('deleteAccelerator')),
     ).toBe(true)
   })
 
   it('does not wait when asked not to', async () => {
-    const acc = await createAccelerator({ ...input, wait: false }, { aws, clock: fakeClock() })
+    const acc = await createAccelerator({ ...input, wait: false }, { aws, clock: quickClock })
     expect(acc.status).toBe('IN_PROGRESS')
-    expect(ga.calls.some((c) => c.operation === 'DescribeAccelerator')).toBe(false)
+    expect((await ga.calls()).some((c) => c.operation === 'DescribeAccelerator')).toBe(false)
   })
 
   it('uses an injected us-west-2 client as is', async () => {
-    const client = new GlobalAcceleratorClient({
-      region: 'us-west-2',
-      credentials: aws.credentials,
-    })
-    await createAccelerator({ ...input, wait: false }, { globalAccelerator: client })
-    expect(ga.calls.length).toBeGreaterThan(0)
-    expect(ga.calls.every((c) => c.region === 'us-west-2')).toBe(true)
-    await deleteAccelerator([...ga.accelerators.keys()][0]!, {
-      globalAccelerator: client,
-      clock: fakeClock(),
-    })
-    expect(ga.accelerators.size).toBe(0)
+    const acc = await createAccelerator({ ...input, wait: false }, { globalAccelerator: ga.client })
+    const calls = await ga.calls()
+    expect(calls.length).toBeGreaterThan(0)
+    expect(calls.every((c) => c.region === 'us-west-2')).toBe(true)
+    await deleteAccelerator(acc.arn, { globalAccelerator: ga.client, clock: quickClock })
+    expect((await counts())[0]).toBe(0)
   })
 })
+
+/** Accelerators, listeners and endpoint groups in the test's scope, as the lab holds them. */
+async function counts(): Promise<[number, number, number]> {
+  const s = await ga.state()
+  return [s.accelerators.length, s.listeners.length, s.endpointGroups.length]
+}
