@@ -293,13 +293,17 @@ export async function retryFresh<T>(
   options: { signal?: AbortSignal; clock?: Clock; codes?: string[]; onEvent?: EventSink } = {},
 ): Promise<T> {
   const codes = options.codes ?? ['NotFound']
-  return retry(call, { ...FRESH_ID_RETRY, retryable: (e) => isAwsCode(e, ...codes) }, {
-    signal: options.signal,
-    clock: options.clock,
-    onRetry: (e, attempt, delayMs) =>
-      createEmitter(options.onEvent)({
-        type: 'info',
-        message: `${AwsError.is(e) ? e.awsCode : 'NotFound'} for a resource just created (AWS is eventually consistent): retry ${attempt} in ${Math.round(delayMs)} ms`,
-      }),
-  })
+  return retry(
+    call,
+    { ...FRESH_ID_RETRY, retryable: (e) => isAwsCode(e, ...codes) },
+    {
+      signal: options.signal,
+      clock: options.clock,
+      onRetry: (e, attempt, delayMs) =>
+        createEmitter(options.onEvent)({
+          type: 'info',
+          message: `${AwsError.is(e) ? e.awsCode : 'NotFound'} for a resource just created (AWS is eventually consistent): retry ${attempt} in ${Math.round(delayMs)} ms`,
+        }),
+    },
+  )
 }

@@ -294,6 +294,9 @@ async function isOwnKeyPair(ctx: Ec2Context, name: string, tags: TagContext): Pr
   const out = await ec2Call(ctx, 'DescribeKeyPairs', (s, ec2) =>
     ec2.send(new s.DescribeKeyPairsCommand({ KeyNames: [name] })),
   )
-  const found = Object.fromEntries((out.KeyPairs?.[0]?.Tags ?? []).map((t) => [t.Key, t.Value]))
-  return found[RUN_TAG] === tags.runId && found[STEP_TAG] === (tags.step ?? found[STEP_TAG])
+  const found = new Map((out.KeyPairs?.[0]?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))
+  return (
+    found.get(RUN_TAG) === tags.runId &&
+    (tags.step === undefined || found.get(STEP_TAG) === tags.step)
+  )
 }

@@ -60,8 +60,10 @@ export async function runInstances(
     // new group, so the token follows the request (same request → same token, after a crash too).
     input.ClientToken = requestToken(base, input)
     // The group was just created: EC2 may not know it yet (the ClientToken makes a retry safe).
-    const out = await ec2CallFresh(ctx, 'RunInstances', ['InvalidGroup.NotFound'], (s, ec2) =>
-      ec2.send(new s.RunInstancesCommand(input)),
+    const out = await ec2CallFresh(
+      ctx,
+      { operation: 'RunInstances', codes: ['InvalidGroup.NotFound'] },
+      (s, ec2) => ec2.send(new s.RunInstancesCommand(input)),
     )
     const instances = (out.Instances ?? []).filter((i) => i.InstanceId)
     const live = instances.filter(
@@ -98,13 +100,16 @@ async function nameEach(
 ): Promise<void> {
   await Promise.all(
     instances.map((instance, i) =>
-      ec2CallFresh(ctx, 'CreateTags', ['InvalidInstanceID.NotFound'], (s, ec2) =>
-        ec2.send(
-          new s.CreateTagsCommand({
-            Resources: [instance.InstanceId!],
-            Tags: [{ Key: 'Name', Value: serverName(spec, i) }],
-          }),
-        ),
+      ec2CallFresh(
+        ctx,
+        { operation: 'CreateTags', codes: ['InvalidInstanceID.NotFound'] },
+        (s, ec2) =>
+          ec2.send(
+            new s.CreateTagsCommand({
+              Resources: [instance.InstanceId!],
+              Tags: [{ Key: 'Name', Value: serverName(spec, i) }],
+            }),
+          ),
       ),
     ),
   )

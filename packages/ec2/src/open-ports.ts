@@ -148,8 +148,7 @@ async function authorize(
   // The group may be minutes old or milliseconds (a launch's own): NotFound can mean "not yet".
   const out = await ec2CallFresh(
     ctx,
-    'AuthorizeSecurityGroupIngress',
-    ['InvalidGroup.NotFound'],
+    { operation: 'AuthorizeSecurityGroupIngress', codes: ['InvalidGroup.NotFound'] },
     (s, ec2) =>
       ec2.send(
         new s.AuthorizeSecurityGroupIngressCommand({

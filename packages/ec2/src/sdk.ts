@@ -87,12 +87,11 @@ export function ec2Call<T>(
  * An EC2 call that names an id this run just created: retried while EC2 answers NotFound for it
  * (eventual consistency), then the error stands. Pass the codes that mean "not visible yet".
  * @example
- * await ec2CallFresh(ctx, 'CreateTags', ['InvalidInstanceID.NotFound'], (s, ec2) => ec2.send(new s.CreateTagsCommand(input)))
+ * await ec2CallFresh(ctx, { operation: 'CreateTags', codes: ['InvalidInstanceID.NotFound'] }, (s, ec2) => ec2.send(new s.CreateTagsCommand(input)))
  */
 export function ec2CallFresh<T>(
   ctx: Ec2Context,
-  operation: string,
-  codes: string[],
+  { operation, codes }: { operation: string; codes: string[] },
   call: (sdk: Ec2Sdk, ec2: EC2Client) => Promise<T>,
 ): Promise<T> {
   return retryFresh(() => ec2Call(ctx, operation, call), {

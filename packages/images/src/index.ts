@@ -7,6 +7,7 @@ export { migrateVolume, type MigrateVolumeResult } from './migrate-volume.js'
 export {
   deleteAmi,
   deleteSnapshot,
+  SNAPSHOT_IN_USE_RETRY,
   type DeleteAmiInput,
   type DeleteAmiResult,
 } from './delete-ami.js'

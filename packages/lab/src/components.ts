@@ -22,7 +22,11 @@ export interface ComponentsPlan {
   onSpawn: (process: LabProcess) => void
 }
 
-/** Where the lab says you connect from: an address of TEST-NET-2 (RFC 5737), never routed. */
+/**
+ * Where the lab says you connect from: an address of TEST-NET-2 (RFC 5737), never routed.
+ * @example
+ * await startLab({ callerIp: DEFAULT_CALLER_IP })
+ */
 export const DEFAULT_CALLER_IP = '198.51.100.10'
 
 type Started = Pick<LabInfo, 'aws' | 'ssh' | 'nginx' | 'acme' | 'docker' | 'timings'>

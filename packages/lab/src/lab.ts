@@ -21,6 +21,8 @@ export interface LabOptions {
   nonceReject?: boolean | number
   /** How long each component may take to become ready. Default 60 s. */
   timeoutMs?: number
+  /** The address the lab treats as yours for security groups. Default DEFAULT_CALLER_IP. */
+  callerIp?: string
 }
 
 /**
@@ -67,6 +69,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         timeoutMs: options.timeoutMs ?? 60_000,
         motoServer: options.motoServer,
         nonceReject: options.nonceReject,
+        callerIp: options.callerIp,
         onSpawn,
       })
       break

@@ -68,7 +68,7 @@ const launch = async (ec2: EC2Client, extra: Partial<RunInstancesCommandInput> =
 const awsCode = (p: Promise<unknown>) =>
   p.then(
     () => 'ok',
-    (e: { name?: string }) => e.name,
+    (e: { name?: string }) => e.name ?? 'unknown error',
   )
 
 describe('idempotency tokens (RunInstances ClientToken)', () => {

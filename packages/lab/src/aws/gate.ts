@@ -92,7 +92,7 @@ export function createGate(o: GateOptions) {
     let verdict: { allowed: boolean; reason: string }
     try {
       verdict = o.enabled()
-        ? await allows(o.ec2, entry, port, caller)
+        ? await allows(o.ec2, entry, { port, caller })
         : { allowed: true, reason: 'security-group rule off' }
     } catch (e) {
       verdict = { allowed: false, reason: `could not read the instance: ${String(e)}` }
@@ -153,8 +153,7 @@ export type Gate = ReturnType<typeof createGate>
 async function allows(
   ec2: GateOptions['ec2'],
   entry: GateInstance,
-  port: GatePort,
-  caller: string,
+  { port, caller }: { port: GatePort; caller: string },
 ): Promise<{ allowed: boolean; reason: string }> {
   const described = (
     await ec2(entry.region, { Action: 'DescribeInstances', 'InstanceId.1': entry.instanceId })
@@ -211,7 +210,9 @@ function toBigInt(ip: string): { value: bigint; width: number } | undefined {
   const [head = '', tail = ''] = ip.split('::')
   const h = head ? head.split(':') : []
   const t = ip.includes('::') ? (tail ? tail.split(':') : []) : []
-  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h
+  const groups = ip.includes('::')
+    ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t]
+    : h
   if (groups.length !== 8) return undefined
   return {
     value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n),

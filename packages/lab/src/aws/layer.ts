@@ -17,7 +17,7 @@ import { consistencyRule } from './rules/consistency'
 import { consoleOutputRule } from './rules/console-output'
 import { idempotencyRule } from './rules/idempotency'
 import { offeringsRule } from './rules/offerings'
-import { createScopes, type Scopes } from './scopes'
+import { createScopes } from './scopes'
 import { serveControl, type ServedService } from './served'
 import { readAwsRequest, type AwsRequest } from './wire'
 

@@ -2,7 +2,11 @@
 // kept per scope (the request's access key id) so a test can change its own without touching
 // the tests running beside it. Every rule is on by default; faults are off.
 
-/** The rules the lab enforces, each following an AWS documentation page cited where it is enforced. */
+/**
+ * The rules the lab enforces, each following an AWS documentation page cited where it is enforced.
+ * @example
+ * await strictAwsScope(lab.aws, 'mine').configure({ rules: Object.fromEntries(RULE_NAMES.map((r) => [r, false])) })
+ */
 export const RULE_NAMES = [
   'securityGroups',
   'idempotency',
