@@ -73,7 +73,8 @@ export {
   type Source,
   type Protocol,
 } from './ingress.js'
-export { networkCidr, isWorld, WORLD } from './cidr.js'
+export { networkCidr, isWorld, addressesCovered, WORLD } from './cidr.js'
+export { reachesWorld, opensSshToWorld, SSH_WORLD_PREFIX } from './ssh-reach.js'
 export { checkMyIp, CHECKIP_URL, type MyIpResolver } from './my-ip.js'
 
 // Resize, terminate, teardown

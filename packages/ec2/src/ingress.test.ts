@@ -6,8 +6,8 @@ import {
   ingressDiff,
   ipPermissions,
   needsMe,
-  opensSshToWorld,
 } from './ingress.js'
+import { opensSshToWorld } from './ssh-reach.js'
 
 const fieldOf = (f: () => unknown): string => {
   try {

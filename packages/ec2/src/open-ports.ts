@@ -8,11 +8,11 @@ import {
   ingressDiff,
   ipPermissions,
   needsMe,
-  opensSshToWorld,
   type IngressEntry,
   type PortsSpec,
 } from './ingress.js'
 import { checkMyIp, type MyIpResolver } from './my-ip.js'
+import { checkGroupSshReach, opensSshToWorld } from './ssh-reach.js'
 import { ec2Call, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
 import { describeAllInstances } from './tagged.js'
 
@@ -49,16 +49,21 @@ export async function openPorts(
 ): Promise<{ securityGroupId: string; ingress: IngressRule[] }> {
   const sshPort = target.ssh?.port ?? 22
   const rules = checkPorts(spec, { sshPort })
-  const ctx = await ec2Context({ ...options, region: options.region ?? regionOf(target) })
-  const groupId = await targetGroup(ctx, target)
+  // `me` is resolved and checked (one address) before any AWS call.
   const me = needsMe(rules) ? await (options.myIp ?? checkMyIp)() : undefined
   const desired = desiredIngress(rules, { me })
+  const ctx = await ec2Context({ ...options, region: options.region ?? regionOf(target) })
+  const groupId = await targetGroup(ctx, target)
+  const reach = { sshPort, allow: spec.allowSshFromWorld === true }
   if (opensSshToWorld(desired, sshPort))
     ctx.emit({
       type: 'warning',
       message: `SSH (port ${sshPort}) on ${groupId} is open to the whole internet, as asked (allowSshFromWorld).`,
     })
-  let { missing, present } = ingressDiff(desired, await groupRules(ctx, groupId))
+  const held = await groupRules(ctx, groupId)
+  let { missing, present } = ingressDiff(desired, held)
+  // What the group already allows counts too: ours plus theirs must not reach the world.
+  checkGroupSshReach(missing, held, reach)
   let added: IngressRule[] = []
   try {
     added = await authorize(ctx, { groupId, entries: missing, options })
