@@ -91,6 +91,7 @@ export {
 } from './container-step.js'
 export { containerLogs, stopContainer } from './container-ops.js'
 export { ContainerError, type ContainerFailure } from './container-error.js'
+export { imageRef } from './image-ref.js'
 export {
   checkContainer,
   type ContainerSpec,
