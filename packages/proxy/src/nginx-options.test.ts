@@ -20,6 +20,7 @@ describe('nginxSettings', () => {
       reloadCommand: ['systemctl', 'reload-or-restart', 'nginx'],
       pidPath: '/run/nginx.pid',
       sudo: true,
+      serverNamesHashBucketSize: 64,
     })
   })
 

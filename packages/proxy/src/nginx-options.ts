@@ -2,6 +2,7 @@
 // caller's own prefix (the lab passes its confDir, ports and argv). Validated before any command.
 import { isIP } from 'node:net'
 import { remotePath, validate, ValidationError } from '@ferry/core'
+import { DEFAULT_BUCKET_SIZE } from './server-names.js'
 
 /** How site files are laid out: one file in `conf.d`, or `sites-available` + a `sites-enabled` link. */
 export type NginxLayout = 'conf.d' | 'sites'
@@ -38,6 +39,11 @@ export interface NginxOptions {
   pidPath?: string
   /** Run nginx commands and write its files as root via `sudo -n`. Default true. */
   sudo?: boolean
+  /**
+   * The `server_names_hash_bucket_size` the host's nginx runs with (ferry never sets it: it is
+   * one per nginx). Default 64; longer host names than it holds are refused before any command.
+   */
+  serverNamesHashBucketSize?: number
 }
 
 /** NginxOptions with every default filled in and every value checked. */
@@ -57,6 +63,7 @@ export interface NginxSettings {
   reloadCommand: readonly string[]
   pidPath: string
   sudo: boolean
+  serverNamesHashBucketSize: number
 }
 
 /**
@@ -102,6 +109,7 @@ export function nginxSettings(options: NginxOptions = {}): NginxSettings {
     ),
     pidPath: path(options.pidPath, '/run/nginx.pid', 'pidPath'),
     sudo: options.sudo ?? true,
+    serverNamesHashBucketSize: bucketSize(options.serverNamesHashBucketSize),
   }
 }
 
@@ -140,6 +148,24 @@ export function sitePaths(settings: NginxSettings, layout: NginxLayout, name: st
         configPath: `${settings.sitesAvailable}/${name}.conf`,
         enabledPath: `${settings.sitesEnabled}/${name}.conf`,
       }
+}
+
+// nginx rounds the bucket up to its cache line (32, 64 or 128 bytes): a multiple of 32.
+function bucketSize(value: unknown): number {
+  if (value === undefined) return DEFAULT_BUCKET_SIZE
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value % 32 !== 0 ||
+    value < 32 ||
+    value > 32_768
+  )
+    throw new ValidationError({
+      field: 'nginx.serverNamesHashBucketSize',
+      value,
+      allowed: "a multiple of 32 from 32 to 32768, as the host's nginx.conf sets it",
+    })
+  return value
 }
 
 function listenAddress(value: unknown): string {
