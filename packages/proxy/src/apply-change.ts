@@ -46,8 +46,11 @@ export async function applyNginxChange(
   switch (r.exitCode) {
     case TXN_TEST_FAILED:
       throw new NginxError({ host: host.name, phase: 'test', stderr, restored, paths })
-    case TXN_RELOAD_FAILED:
-      throw new NginxError({ host: host.name, phase: 'reload', stderr, restored, paths })
+    case TXN_RELOAD_FAILED: {
+      // The transaction reloaded the restored files and says whether nginx was shown to serve them.
+      const serving = r.stdout.includes('ferry-served=previous') ? 'previous' : 'unknown'
+      throw new NginxError({ host: host.name, phase: 'reload', stderr, restored, serving, paths })
+    }
     default:
       // The upload failed its checks (nothing changed), or a file could not be written.
       throw new CommandError({

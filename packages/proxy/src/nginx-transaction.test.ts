@@ -14,7 +14,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Secret } from '@ferry/core'
+import { quote, Secret } from '@ferry/core'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { nginxSettings } from './nginx-options.js'
 import {
@@ -110,6 +110,33 @@ describe('an nginx transaction', () => {
     expect(r.stdout).toContain('ferry-restored=1')
     expect(r.stderr).toContain('reload refused')
     expect(state()).toEqual(was)
+  })
+
+  // A reload that applies the new files, then exits non-zero: what nginx serves must end the
+  // same as what is on disk. The stand-in "serves" a copy of the site file at each reload.
+  test('a reload that applied then failed: the restored files are reloaded, and it says so', () => {
+    before()
+    const fake = mkdtempSync(join(tmpdir(), 'ferry-fake-nginx-'))
+    try {
+      const [from, served, once] = [site(), join(fake, 'served'), join(fake, 'once')].map(quote)
+      const reload = `cp -- ${from} ${served}; [ -e ${once} ] || { touch ${once}; exit 1; }`
+      const r = apply([{ path: site(), content: 'new site\n', mode: 0o644 }], { reload })
+      expect(r.status).toBe(TXN_RELOAD_FAILED)
+      expect(r.stdout).toContain('ferry-restored=1')
+      expect(r.stdout).toContain('ferry-served=previous')
+      expect(readFileSync(join(fake, 'served'), 'utf8')).toBe('old site\n')
+    } finally {
+      rmSync(fake, { recursive: true, force: true })
+    }
+  })
+
+  test('a reload that keeps failing: the files are back, but what nginx serves is unknown', () => {
+    before()
+    const r = apply([{ path: site(), content: 'new site\n', mode: 0o644 }], { reload: 'exit 1' })
+    expect(r.status).toBe(TXN_RELOAD_FAILED)
+    expect(r.stdout).toContain('ferry-restored=1')
+    // No pid file to watch nginx's workers: nothing proves the old files were taken back.
+    expect(r.stdout).toContain('ferry-served=unknown')
   })
 
   test('an upload cut short changes nothing', () => {

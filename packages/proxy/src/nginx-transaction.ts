@@ -1,7 +1,7 @@
 // An nginx change as ONE remote script: upload and check the new files (core's staging), copy
 // the files it will touch, swap the new ones in, `nginx -t`, reload and wait until new workers
-// serve, drop the copies. When the test or the reload fails, the copies are renamed back, so
-// nginx (which only re-reads files on reload) keeps serving what it served before. A dropped
+// serve, drop the copies. When the test or the reload fails, the copies are renamed back (and,
+// after a reload that may have applied, reloaded), so nginx serves what it served before. A dropped
 // connection does not stop it half-way: it ignores SIGHUP/SIGPIPE and ends committed or restored.
 import { BATCH_FIELDS, cmd, fileBatch, STAGE_FUNCTIONS, type Arg, type Secret } from '@ferry/core'
 import type { NginxSettings } from './nginx-options.js'
@@ -19,7 +19,10 @@ export const TXN_UPLOAD_FAILED = 70
 export const TXN_WRITE_FAILED = 71
 /** `nginx -t` refused the new files; the copies were put back. */
 export const TXN_TEST_FAILED = 72
-/** The reload failed (or nginx kept its old workers); the copies were put back. */
+/**
+ * The reload failed (or nginx kept its old workers); the copies were put back and reloaded, and
+ * stdout says what nginx serves: `ferry-served=previous` or `ferry-served=unknown`.
+ */
 export const TXN_RELOAD_FAILED = 73
 
 // `nginx -s reload` only signals the master: it returns before new workers serve the new config.
@@ -34,15 +37,13 @@ const RELOAD_FUNCTION = [
   '  if [ -r "/proc/$1/task/$1/children" ]; then read -r -a kids < "/proc/$1/task/$1/children" || true',
   '  else kids=($(ps -o pid= --ppid "$1")); fi',
   '}',
-  'ferry_reload() {',
-  '  pidfile=$1; shift; master=',
-  '  read -r master < "$pidfile" 2>/dev/null || true',
+  'ferry_master() {',
+  '  master=; read -r master < "$1" 2>/dev/null || true',
   '  case $master in ""|*[!0-9]*) master= ;; esac',
   '  [ -n "$master" ] && kill -0 "$master" 2>/dev/null || master=',
-  '  before=" "; if [ -n "$master" ]; then ferry_children "$master"; before=" ${kids[*]} "; fi',
-  '  started=${EPOCHREALTIME/./}',
-  '  "$@" || return $?',
-  '  [ -n "$master" ] || { echo "ferry: reload not verified: no nginx master in $pidfile"; return 0; }',
+  '}',
+  // 0 once $master has a worker not in $before and none of $before still serves; 75 after 10 s.
+  'ferry_new_generation() {',
   '  for ((i = 0; i < 1000; i++)); do',
   '    kill -0 "$master" 2>/dev/null || return 0',
   '    ferry_children "$master"; fresh=0; stale=0',
@@ -53,15 +54,42 @@ const RELOAD_FUNCTION = [
   '        *) fresh=1 ;;',
   '      esac',
   '    done',
-  '    if [ $fresh = 1 ] && [ $stale = 0 ]; then',
-  // bash 5 has EPOCHREALTIME; older ones print nothing here.
-  '      [ -z "$started" ] || echo "ferry-reload-us=$(( ${EPOCHREALTIME/./} - started ))"',
-  '      return 0',
-  '    fi',
+  '    [ $fresh = 1 ] && [ $stale = 0 ] && return 0',
   '    sleep 0.01',
   '  done',
-  '  echo "ferry: nginx kept its old workers 10 s after the reload: the new configuration was not applied (see the nginx error log)" >&2',
   '  return 75',
+  '}',
+  'ferry_reload() {',
+  '  pidfile=$1; shift',
+  '  ferry_master "$pidfile"',
+  '  before=" "; if [ -n "$master" ]; then ferry_children "$master"; before=" ${kids[*]} "; fi',
+  '  started=${EPOCHREALTIME/./}',
+  '  "$@" || return $?',
+  '  [ -n "$master" ] || { echo "ferry: reload not verified: no nginx master in $pidfile"; return 0; }',
+  '  if ! ferry_new_generation; then',
+  '    echo "ferry: nginx kept its old workers 10 s after the reload: the new configuration was not applied (see the nginx error log)" >&2',
+  '    return 75',
+  '  fi',
+  // bash 5 has EPOCHREALTIME; older ones print nothing here.
+  '  [ -z "$started" ] || echo "ferry-reload-us=$(( ${EPOCHREALTIME/./} - started ))"',
+  // After a dropped session that echo fails (EPIPE): the reload still succeeded.
+  '  return 0',
+  '}',
+  // After a failed reload and the restore: a reload may have applied the new files before it
+  // failed, so reload the restored ones and say what nginx serves (previous or unknown).
+  'ferry_reload_back() {',
+  '  first=$before; first_master=$master',
+  '  if ferry_reload "$@" >/dev/null 2>&1; then echo ferry-served=previous; return; fi',
+  '  ferry_master "$1"',
+  '  if [ -n "$master" ] && [ "$master" = "$first_master" ]; then',
+  '    ferry_children "$master"; changed=0',
+  '    for p in "${kids[@]}"; do case "$first" in *" $p "*) ;; *) changed=1 ;; esac; done',
+  // No worker newer than before the first reload: nginx never left the files it served.
+  '    [ $changed = 0 ] && { echo ferry-served=previous; return; }',
+  // The reload back failed, yet new workers took over after it: they read the restored files.
+  '    ferry_new_generation && { echo ferry-served=previous; return; }',
+  '  fi',
+  '  echo ferry-served=unknown',
   '}',
 ].join('\n')
 
@@ -90,6 +118,7 @@ const TRANSACTION = [
   '  done',
   '  ferry_unstage "$@"',
   '  [ $rc = 0 ] && echo ferry-restored=1 || echo ferry-restored=0',
+  '  return $rc',
   '}',
   `ferry_stage "$@" || { ferry_unstage "$@"; exit ${TXN_UPLOAD_FAILED}; }`,
   'for p in "${paths[@]}"; do',
@@ -108,7 +137,11 @@ const TRANSACTION = [
   '}',
   `swap_in "$@" || { restore "$@"; exit ${TXN_WRITE_FAILED}; }`,
   `out=$("\${test_cmd[@]}" 2>&1) || { echo "$out" >&2; restore "$@"; exit ${TXN_TEST_FAILED}; }`,
-  `ferry_reload "$pidfile" "\${reload_cmd[@]}" || { restore "$@"; exit ${TXN_RELOAD_FAILED}; }`,
+  'reload_failed() {',
+  '  if restore "$@"; then ferry_reload_back "$pidfile" "${reload_cmd[@]}"; else echo ferry-served=unknown; fi',
+  `  exit ${TXN_RELOAD_FAILED}`,
+  '}',
+  `ferry_reload "$pidfile" "\${reload_cmd[@]}" || reload_failed "$@"`,
   'for k in "${!paths[@]}"; do [ "${existed[k]}" = 0 ] || rm -f -- "$(backup "${paths[k]}")"; done',
 ].join('\n')
 

@@ -145,6 +145,32 @@ describe('a refused change leaves the old routes and certificate serving', () =>
     await expectUnchanged(before)
   })
 
+  test('a reload that applied, then failed: nginx is reloaded back and serves the old routes', async () => {
+    const before = await readConfig()
+    // Not whileServing: the reload did apply, so B answers until the reload back.
+    const error = await configureReverseProxy(host, {
+      name,
+      nginx: {
+        ...nginx,
+        webroot: lab.nginx.webroot,
+        reloadCommand: [
+          'sh',
+          '-c',
+          '"$0" "$@" && echo applied, then failed >&2; exit 1',
+          ...own.reloadCommand,
+        ],
+      },
+      routes: { [domain]: b.port },
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      name: 'NginxError',
+      phase: 'reload',
+      restored: true,
+      serving: 'previous',
+    })
+    await expectUnchanged(before)
+  })
+
   // The change is one remote script that ignores the session's end: cut the connection while
   // it waits on the reload, and the host still ends restored (reload refused) or committed.
   // Resolves once the connection is cut (the change itself failed on the client side).
