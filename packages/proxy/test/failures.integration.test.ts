@@ -279,6 +279,33 @@ describe('preflight, before the CA is contacted', () => {
     await expectUnchanged(before)
   })
 
+  test('an ACME directory nothing answers at: the error names it and says what to do', async () => {
+    const before = await readConfig()
+    const error = await whileServing(() =>
+      issueCertificate(host, {
+        ...acmeOptions,
+        ...unreachableCa,
+        site: name,
+        domains: [domain],
+        nginx: { ...nginx, webroot: lab.nginx.webroot },
+        preflight: false,
+      }).catch((e: unknown) => e),
+    )
+    expect(error).toMatchObject({
+      name: 'CertificateError',
+      reason: 'ca-unreachable',
+      retryable: true,
+    })
+    const { message } = error as Error
+    expect(message).toContain(
+      `The ACME directory ${unreachableCa.directoryUrl} could not be reached`,
+    )
+    expect(message).toContain('ECONNREFUSED')
+    expect(message).toContain('check directoryUrl')
+    expect(message).not.toMatch(/Cannot read properties|reading 'config'/)
+    await expectUnchanged(before)
+  })
+
   test('an HTTP port that does not answer at the server address', async () => {
     const before = await readConfig()
     const error = await whileServing(() =>
