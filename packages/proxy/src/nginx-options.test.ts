@@ -21,6 +21,7 @@ describe('nginxSettings', () => {
       pidPath: '/run/nginx.pid',
       sudo: true,
       serverNamesHashBucketSize: 64,
+      stateDir: '/etc/nginx/.ferry-txn',
     })
   })
 

@@ -44,6 +44,11 @@ export interface NginxOptions {
    * one per nginx). Default 64; longer host names than it holds are refused before any command.
    */
   serverNamesHashBucketSize?: number
+  /**
+   * Where each change records its outcome, so a dropped session can read it back. Default
+   * `.ferry-txn` beside `confDir` (`/etc/nginx/.ferry-txn`).
+   */
+  stateDir?: string
 }
 
 /** NginxOptions with every default filled in and every value checked. */
@@ -64,6 +69,7 @@ export interface NginxSettings {
   pidPath: string
   sudo: boolean
   serverNamesHashBucketSize: number
+  stateDir: string
 }
 
 /**
@@ -89,11 +95,12 @@ export function nginxSettings(options: NginxOptions = {}): NginxSettings {
       value: httpsPort,
       allowed: 'a port other than nginx.httpPort',
     })
+  const confDir = path(options.confDir, '/etc/nginx/conf.d', 'confDir')
   return {
     bin,
     install: options.install ?? true,
     layout: options.layout ?? (options.confDir === undefined ? undefined : 'conf.d'),
-    confDir: path(options.confDir, '/etc/nginx/conf.d', 'confDir'),
+    confDir,
     sitesAvailable: path(options.sitesAvailable, '/etc/nginx/sites-available', 'sitesAvailable'),
     sitesEnabled: path(options.sitesEnabled, '/etc/nginx/sites-enabled', 'sitesEnabled'),
     webroot: configSafePath(options.webroot ?? '/var/www/ferry-acme', 'nginx.webroot'),
@@ -110,6 +117,7 @@ export function nginxSettings(options: NginxOptions = {}): NginxSettings {
     pidPath: path(options.pidPath, '/run/nginx.pid', 'pidPath'),
     sudo: options.sudo ?? true,
     serverNamesHashBucketSize: bucketSize(options.serverNamesHashBucketSize),
+    stateDir: path(options.stateDir, `${confDir.replace(/\/[^/]*$/, '')}/.ferry-txn`, 'stateDir'),
   }
 }
 

@@ -26,10 +26,15 @@ import {
 } from './nginx-transaction.js'
 
 let dir = ''
+let outcomes = ''
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "ferry txn 'x' "))
+  outcomes = mkdtempSync(join(tmpdir(), 'ferry-outcomes-'))
 })
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(outcomes, { recursive: true, force: true })
+})
 
 const nginx = (o: { test?: string | string[]; reload?: string } = {}) =>
   nginxSettings({
@@ -37,16 +42,20 @@ const nginx = (o: { test?: string | string[]; reload?: string } = {}) =>
     testCommand: Array.isArray(o.test) ? o.test : ['sh', '-c', o.test ?? 'true'],
     reloadCommand: ['sh', '-c', o.reload ?? 'true'],
     pidPath: '/nonexistent/nginx.pid',
+    stateDir: join(outcomes, 'txn'),
   })
 
 function apply(
   changes: FileChange[],
   o: { test?: string | string[]; reload?: string; stdin?: Buffer } = {},
 ) {
-  const { argv, stdin } = transactionCommand(changes, nginx(o))
+  const { argv, stdin, txn } = transactionCommand(changes, nginx(o))
   const input = o.stdin ?? (Secret.is(stdin) ? Buffer.from(stdin.reveal()) : stdin)
   const [bin, ...args] = argv.map(String)
-  return spawnSync(bin!, args, { input, encoding: 'utf8' })
+  const r = spawnSync(bin!, args, { input, encoding: 'utf8' })
+  // What a client whose session dropped would read back.
+  const recorded = readFileSync(join(outcomes, 'txn', txn), 'utf8')
+  return { ...r, recorded }
 }
 
 // The directory as it is: names, and each file's text or link target.
@@ -77,6 +86,7 @@ describe('an nginx transaction', () => {
     before()
     const r = apply(changes(), { test: 'echo test ok' })
     expect(r.status).toBe(0)
+    expect(r.recorded).toBe('ferry-exit=0\nferry-restored=-\nferry-served=-\n')
     expect(state()).toEqual({
       'enabled web.conf': `-> ${site()}`,
       'key.pem': 'new key\n',
@@ -93,6 +103,7 @@ describe('an nginx transaction', () => {
     expect(r.stdout).toContain('ferry-restored=1')
     expect(r.stderr).toContain('emerg: bad directive')
     expect(state()).toEqual(was)
+    expect(r.recorded).toBe(`ferry-exit=${TXN_TEST_FAILED}\nferry-restored=1\nferry-served=-\n`)
   })
 
   test('a failed reload: restored too, and a removed file comes back', () => {
@@ -125,6 +136,9 @@ describe('an nginx transaction', () => {
       expect(r.stdout).toContain('ferry-restored=1')
       expect(r.stdout).toContain('ferry-served=previous')
       expect(readFileSync(join(fake, 'served'), 'utf8')).toBe('old site\n')
+      expect(r.recorded).toBe(
+        `ferry-exit=${TXN_RELOAD_FAILED}\nferry-restored=1\nferry-served=previous\n`,
+      )
     } finally {
       rmSync(fake, { recursive: true, force: true })
     }

@@ -3,8 +3,10 @@
 // serve, drop the copies. When the test or the reload fails, the copies are renamed back (and,
 // after a reload that may have applied, reloaded), so nginx serves what it served before. A dropped
 // connection does not stop it half-way: it ignores SIGHUP/SIGPIPE and ends committed or restored.
+import { randomBytes } from 'node:crypto'
 import { BATCH_FIELDS, cmd, fileBatch, STAGE_FUNCTIONS, type Arg, type Secret } from '@ferry/core'
 import type { NginxSettings } from './nginx-options.js'
+import { OUTCOME_LINES } from './txn-outcome.js'
 
 /** One file of a change: new content, a symlink, or removal. */
 export type FileChange =
@@ -79,28 +81,30 @@ const RELOAD_FUNCTION = [
   // failed, so reload the restored ones and say what nginx serves (previous or unknown).
   'ferry_reload_back() {',
   '  first=$before; first_master=$master',
-  '  if ferry_reload "$@" >/dev/null 2>&1; then echo ferry-served=previous; return; fi',
+  '  if ferry_reload "$@" >/dev/null 2>&1; then ferry_served previous; return; fi',
   '  ferry_master "$1"',
   '  if [ -n "$master" ] && [ "$master" = "$first_master" ]; then',
   '    ferry_children "$master"; changed=0',
   '    for p in "${kids[@]}"; do case "$first" in *" $p "*) ;; *) changed=1 ;; esac; done',
   // No worker newer than before the first reload: nginx never left the files it served.
-  '    [ $changed = 0 ] && { echo ferry-served=previous; return; }',
+  '    [ $changed = 0 ] && { ferry_served previous; return; }',
   // The reload back failed, yet new workers took over after it: they read the restored files.
-  '    ferry_new_generation && { echo ferry-served=previous; return; }',
+  '    ferry_new_generation && { ferry_served previous; return; }',
   '  fi',
-  '  echo ferry-served=unknown',
+  '  ferry_served unknown',
   '}',
+  'ferry_served() { SERVED=$1; echo "ferry-served=$1"; }',
 ].join('\n')
 
-// Arguments: pidfile, then counted lists (test argv, reload argv, link pairs, removals), then
+// Arguments: pidfile, the outcome directory and this change's id (see txn-outcome.ts), then counted lists (test argv, reload argv, link pairs, removals), then
 // the staged files' fields; their bytes come on stdin. Backups are named after $FERRY_ID.
 const TRANSACTION = [
   STAGE_FUNCTIONS,
   RELOAD_FUNCTION,
   "trap '' HUP PIPE",
   'FERRY_ID=$$',
-  'pidfile=$1; shift',
+  'pidfile=$1; state=$2; txn=$3; shift 3',
+  ...OUTCOME_LINES,
   'n=$1; shift; test_cmd=("${@:1:n}"); shift "$n"',
   'n=$1; shift; reload_cmd=("${@:1:n}"); shift "$n"',
   'n=$1; shift; links=("${@:1:n}"); shift "$n"',
@@ -117,6 +121,7 @@ const TRANSACTION = [
   '    if [ "${existed[k]:-0}" = 1 ]; then mv -f -- "$(backup "$p")" "$p" || rc=1; else rm -f -- "$p" || rc=1; fi',
   '  done',
   '  ferry_unstage "$@"',
+  '  RESTORED=$(( rc == 0 ))',
   '  [ $rc = 0 ] && echo ferry-restored=1 || echo ferry-restored=0',
   '  return $rc',
   '}',
@@ -138,7 +143,7 @@ const TRANSACTION = [
   `swap_in "$@" || { restore "$@"; exit ${TXN_WRITE_FAILED}; }`,
   `out=$("\${test_cmd[@]}" 2>&1) || { echo "$out" >&2; restore "$@"; exit ${TXN_TEST_FAILED}; }`,
   'reload_failed() {',
-  '  if restore "$@"; then ferry_reload_back "$pidfile" "${reload_cmd[@]}"; else echo ferry-served=unknown; fi',
+  '  if restore "$@"; then ferry_reload_back "$pidfile" "${reload_cmd[@]}"; else ferry_served unknown; fi',
   `  exit ${TXN_RELOAD_FAILED}`,
   '}',
   `ferry_reload "$pidfile" "\${reload_cmd[@]}" || reload_failed "$@"`,
@@ -146,8 +151,8 @@ const TRANSACTION = [
 ].join('\n')
 
 /**
- * The one command that applies `changes` to nginx, and the stdin it reads the new files from.
- * Run it as root when `nginx.sudo` (the executor adds sudo).
+ * The one command that applies `changes` to nginx, the stdin it reads the new files from, and the
+ * id under which it records its outcome in `nginx.stateDir`. Run it as root when `nginx.sudo`.
  * @example
  * const { argv, stdin } = transactionCommand([{ path, content: text, mode: 0o644 }], settings)
  * const r = await host.run(argv, { sudo: true, stdin, check: false })
@@ -155,7 +160,8 @@ const TRANSACTION = [
 export function transactionCommand(
   changes: readonly FileChange[],
   nginx: NginxSettings,
-): { argv: Arg[]; stdin: Buffer | Secret } {
+  txn: string = randomBytes(8).toString('hex'),
+): { argv: Arg[]; stdin: Buffer | Secret; txn: string } {
   const owner = nginx.sudo ? 'root:root' : undefined
   const batch = fileBatch(
     changes.flatMap((c) =>
@@ -173,11 +179,13 @@ export function transactionCommand(
     TRANSACTION,
     'ferry-nginx',
     nginx.pidPath,
+    nginx.stateDir,
+    txn,
     counted(nginx.testCommand),
     counted(nginx.reloadCommand),
     counted(links),
     counted(removals),
     batch.fields,
   )
-  return { argv, stdin: batch.stdin }
+  return { argv, stdin: batch.stdin, txn }
 }

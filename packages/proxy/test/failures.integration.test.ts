@@ -173,34 +173,60 @@ describe('a refused change leaves the old routes and certificate serving', () =>
 
   // The change is one remote script that ignores the session's end: cut the connection while
   // it waits on the reload, and the host still ends restored (reload refused) or committed.
-  // Resolves once the connection is cut (the change itself failed on the client side).
-  async function cutDuringReload(reloadCommand: string[]): Promise<void> {
+  // The call reconnects, reads how the change ended, and reports that.
+  async function cutDuringReload(reloadCommand: string[]): Promise<unknown> {
     const before = await readConfig()
     const cut = labSshHost(lab)
-    const change = configureReverseProxy(cut, {
-      name,
-      nginx: { ...nginx, webroot: lab.nginx.webroot, reloadCommand },
-      routes: { [domain]: b.port },
-    }).catch((e: unknown) => e)
+    const events: string[] = []
+    const change = configureReverseProxy(
+      cut,
+      {
+        name,
+        nginx: { ...nginx, webroot: lab.nginx.webroot, reloadCommand },
+        routes: { [domain]: b.port },
+      },
+      { onEvent: (e) => e.type === 'warning' && events.push(e.message) },
+    ).catch((e: unknown) => e)
     await waitUntil(async () => (await readConfig()) !== before)
     await cut.close()
-    expect(await change).toBeInstanceOf(Error)
+    const outcome = await change
+    await cut.close()
+    expect(events).toContainEqual(expect.stringContaining('dropped during the nginx change'))
+    return outcome
   }
 
   test('a connection dropped during the reload: the change still ends restored, not half-way', async () => {
     const before = await readConfig()
     await whileServing(async () => {
-      await cutDuringReload(['sh', '-c', 'sleep 1; echo reload refused >&2; exit 1'])
-      await waitUntil(async () => (await readConfig()) === before && (await leftovers()) === 0)
+      const outcome = await cutDuringReload([
+        'sh',
+        '-c',
+        'sleep 1; echo reload refused >&2; exit 1',
+      ])
+      expect(outcome).toMatchObject({
+        name: 'NginxError',
+        phase: 'reload',
+        restored: true,
+        serving: 'previous',
+      })
+      expect(await readConfig()).toBe(before)
+      expect(await leftovers()).toBe(0)
     })
     await expectUnchanged(before)
   })
 
   test('a connection dropped during a good reload: the new routes are committed and serve', async () => {
     const before = await readConfig()
-    await cutDuringReload(['sh', '-c', 'sleep 1; exec "$0" "$@"', ...own.reloadCommand])
-    await waitUntil(async () => (await leftovers()) === 0)
-    await waitUntil(async () => (JSON.parse((await https()).body) as Seen).backend === 'b')
+    const outcome = await cutDuringReload([
+      'sh',
+      '-c',
+      'sleep 1; exec "$0" "$@"',
+      ...own.reloadCommand,
+    ])
+    // Committed: the call resolves as if the session had never dropped, and B serves at once.
+    expect(outcome).toMatchObject({ changed: true })
+    expect(await leftovers()).toBe(0)
+    expect((JSON.parse((await https()).body) as Seen).backend).toBe('b')
     // Back to A for the tests that follow.
     await configureReverseProxy(host, {
       name,
