@@ -285,19 +285,22 @@ describe('a refused change leaves the old routes and certificate serving', () =>
 describe('preflight, before the CA is contacted', () => {
   // A directory nothing listens on: reaching it would fail differently (ca-unreachable).
   const unreachableCa = { directoryUrl: 'https://127.0.0.1:9/dir' }
-
-  test('a domain that resolves elsewhere', async () => {
-    const before = await readConfig()
-    const error = await whileServing(() =>
+  // One certificate request for this site, refused; requests keep flowing meanwhile.
+  const refusedIssue = (extra: Partial<Parameters<typeof issueCertificate>[1]>) =>
+    whileServing(() =>
       issueCertificate(host, {
         ...acmeOptions,
         ...unreachableCa,
         site: name,
         domains: [domain],
         nginx: { ...nginx, webroot: lab.nginx.webroot },
-        resolve: async () => ['192.0.2.44'],
+        ...extra,
       }).catch((e: unknown) => e),
     )
+
+  test('a domain that resolves elsewhere', async () => {
+    const before = await readConfig()
+    const error = await refusedIssue({ resolve: async () => ['192.0.2.44'] })
     expect(error).toMatchObject({ name: 'CertificateError', reason: 'dns', domain })
     expect((error as Error).message).toBe(
       `${domain} resolves to 192.0.2.44, not to the server (127.0.0.1). Point its A/AAAA record at the server, wait for DNS, then retry.`,
@@ -307,16 +310,7 @@ describe('preflight, before the CA is contacted', () => {
 
   test('an ACME directory nothing answers at: the error names it and says what to do', async () => {
     const before = await readConfig()
-    const error = await whileServing(() =>
-      issueCertificate(host, {
-        ...acmeOptions,
-        ...unreachableCa,
-        site: name,
-        domains: [domain],
-        nginx: { ...nginx, webroot: lab.nginx.webroot },
-        preflight: false,
-      }).catch((e: unknown) => e),
-    )
+    const error = await refusedIssue({ preflight: false })
     expect(error).toMatchObject({
       name: 'CertificateError',
       reason: 'ca-unreachable',
@@ -334,17 +328,7 @@ describe('preflight, before the CA is contacted', () => {
 
   test('an HTTP port that does not answer at the server address', async () => {
     const before = await readConfig()
-    const error = await whileServing(() =>
-      issueCertificate(host, {
-        ...acmeOptions,
-        ...unreachableCa,
-        site: name,
-        domains: [domain],
-        nginx: { ...nginx, webroot: lab.nginx.webroot },
-        address: '127.0.0.2',
-        resolve: async () => ['127.0.0.2'],
-      }).catch((e: unknown) => e),
-    )
+    const error = await refusedIssue({ address: '127.0.0.2', resolve: async () => ['127.0.0.2'] })
     expect(error).toMatchObject({ name: 'CertificateError', reason: 'http', domain })
     expect((error as Error).message).toContain(
       `does not serve ${lab.nginx.webroot} through 127.0.0.2`,
