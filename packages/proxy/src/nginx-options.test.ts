@@ -25,6 +25,14 @@ describe('nginxSettings', () => {
     })
   })
 
+  test('the outcome directory sits beside the site files given, under a prefix install too', () => {
+    expect(nginxSettings({ confDir: '/opt/nginx/conf.d' }).stateDir).toBe('/opt/nginx/.ferry-txn')
+    expect(nginxSettings({ sitesAvailable: '/srv/ng/sites-available' }).stateDir).toBe(
+      '/srv/ng/.ferry-txn',
+    )
+    expect(nginxSettings({ stateDir: '/var/lib/ferry' }).stateDir).toBe('/var/lib/ferry')
+  })
+
   test('a prefix install: confDir means conf.d layout, bin drives test and reload', () => {
     const s = nginxSettings({ bin: '/opt/nginx/sbin/nginx', confDir: '/opt/nginx/conf.d' })
     expect(s.layout).toBe('conf.d')

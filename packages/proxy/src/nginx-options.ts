@@ -46,7 +46,7 @@ export interface NginxOptions {
   serverNamesHashBucketSize?: number
   /**
    * Where each change records its outcome, so a dropped session can read it back. Default
-   * `.ferry-txn` beside `confDir` (`/etc/nginx/.ferry-txn`).
+   * `.ferry-txn` beside `confDir` (else beside a given `sitesAvailable`): `/etc/nginx/.ferry-txn`.
    */
   stateDir?: string
 }
@@ -117,7 +117,7 @@ export function nginxSettings(options: NginxOptions = {}): NginxSettings {
     pidPath: path(options.pidPath, '/run/nginx.pid', 'pidPath'),
     sudo: options.sudo ?? true,
     serverNamesHashBucketSize: bucketSize(options.serverNamesHashBucketSize),
-    stateDir: path(options.stateDir, `${confDir.replace(/\/[^/]*$/, '')}/.ferry-txn`, 'stateDir'),
+    stateDir: path(options.stateDir, defaultStateDir(options, confDir), 'stateDir'),
   }
 }
 
@@ -156,6 +156,16 @@ export function sitePaths(settings: NginxSettings, layout: NginxLayout, name: st
         configPath: `${settings.sitesAvailable}/${name}.conf`,
         enabledPath: `${settings.sitesEnabled}/${name}.conf`,
       }
+}
+
+// Beside the directory the site files go in: the one given (confDir, else sitesAvailable), so a
+// prefix install (or the lab) keeps it under its own prefix; else /etc/nginx/.ferry-txn.
+function defaultStateDir(options: NginxOptions, confDir: string): string {
+  const dir =
+    options.confDir === undefined && options.sitesAvailable !== undefined
+      ? remotePath(options.sitesAvailable, 'nginx.sitesAvailable')
+      : confDir
+  return `${dir.replace(/\/[^/]*$/, '')}/.ferry-txn`
 }
 
 // nginx rounds the bucket up to its cache line (32, 64 or 128 bytes): a multiple of 32.
