@@ -35,6 +35,8 @@ describe('AWS config', () => {
       retryMode: 'adaptive',
     })
     expect(() => awsClientConfig({ region: 'mumbai' })).toThrow(ValidationError)
+    // The shape of a region but not one AWS serves: refused before a client could dial it.
+    expect(() => awsClientConfig({ region: 'us-east-9' })).toThrow(ValidationError)
   })
 
   test('SDK errors map to AwsError with request id and retryability', () => {

@@ -17,6 +17,7 @@ export type FerryErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PRECONDITION'
+  | 'INCOMPLETE'
 
 /** Options every ferry error accepts. */
 export interface FerryErrorOptions {

@@ -1,6 +1,5 @@
-// Small helpers for the SSH host: line splitting, secret scrubbing, error mapping.
+// Small helpers for the SSH host: line splitting and error mapping (scrubbing is scrub.ts).
 import { ConnectionError, FerryError } from './errors.js'
-import { REDACTED } from './secret.js'
 
 /** Splits a byte stream into complete lines, keeping the partial tail for the next chunk. */
 export class LineSplitter {
@@ -15,17 +14,6 @@ export class LineSplitter {
     this.#tail = ''
     return rest ? [rest] : []
   }
-}
-
-/**
- * Replaces every occurrence of a secret's value (4+ characters) in text with [REDACTED].
- * @example
- * scrub(stderrTail, [token.reveal()])
- */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join(REDACTED)
-  return out
 }
 
 const TRANSIENT =

@@ -16,7 +16,8 @@ import {
 import { reveal, Secret } from './secret.js'
 import { cmd, describeCommand, render, sudo as withSudo, type Arg, type Command } from './shell.js'
 import { aborted, retry, systemClock, type Clock, type RetryPolicy } from './wait.js'
-import { connectionError, LineSplitter, scrub } from './host-util.js'
+import { connectionError, LineSplitter } from './host-util.js'
+import { scrub } from './scrub.js'
 
 /** Where and how to reach a host over SSH. */
 export interface SshTarget {

@@ -1,8 +1,10 @@
 // The run journal: each finished step's output and the values a step recorded, written
-// atomically (temp file + rename, mode 0600: outputs may hold key material) after every change.
+// atomically (temp file + rename, mode 0600) after every change. It never holds a secret's
+// value: a file reference and its SHA-256, or the value sealed under a key kept elsewhere.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { FerryError } from './errors.js'
+import { loadSecret, storeSecret } from './journal-secrets.js'
 import { Secret } from './secret.js'
 
 /** One step's entry in the journal. */
@@ -35,8 +37,9 @@ export const defaultJournalPath = (runId: string, cwd = process.cwd()): string =
   join(cwd, '.ferry', 'runs', `${runId}.json`)
 
 /**
- * Loads and saves a run's journal. Secrets are stored as `{ "$secret": … }` so a resumed run
- * gets them back; the file is 0600 for that reason.
+ * Loads and saves a run's journal. A Secret is stored as its file's path and SHA-256 (keys
+ * ferry wrote or read) or sealed under the journal key (see journal-secrets.ts), so a resumed
+ * run gets it back and a copied journal gives nothing away.
  * @example
  * const journal = await Journal.open('.ferry/runs/r1.json', 'r1')
  */
@@ -70,7 +73,10 @@ export class Journal {
         return new Journal(path, Journal.memory(runId).data)
       throw error
     }
-    const data = JSON.parse(text, reviver) as JournalData
+    const data = JSON.parse(
+      text,
+      (_key, value: unknown) => loadSecret(value) ?? value,
+    ) as JournalData
     if (data.version !== 1 || data.runId !== runId) {
       throw new FerryError(
         'CONFLICT',
@@ -116,18 +122,5 @@ export class Journal {
 
 function replacer(this: unknown, key: string, value: unknown): unknown {
   const raw = (this as Record<string, unknown>)[key]
-  if (Secret.is(raw)) return { $secret: raw.reveal() }
-  return value
-}
-
-function reviver(_key: string, value: unknown): unknown {
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    '$secret' in value &&
-    Object.keys(value).length === 1
-  ) {
-    return new Secret(String(value.$secret))
-  }
-  return value
+  return Secret.is(raw) ? storeSecret(raw) : value
 }

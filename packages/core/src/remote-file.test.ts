@@ -1,7 +1,14 @@
 // The batch write runs in a real sh here (the same script the host runs over SSH): every file
 // lands with its mode, or none changes; no temp file is left either way.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -68,6 +75,29 @@ describe('writeFilesCommand', () => {
     expect(statSync(join(dir, 'a')).mode & 0o777).toBe(0o640)
     expect(readFileSync(join(dir, 'a'), 'utf8')).toBe('new')
     expect(readFileSync(join(dir, 'b'), 'utf8')).toBe('')
+  })
+
+  // A writer killed outright (kill -9, host crash) leaves its temp: the next write to the same
+  // place removes those of dead writers, and keeps a live writer's and every other file.
+  test("sweeps stale staging files of the same target, never a live writer's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-sweep-'))
+    const dead = 999_999_999 // above any pid_max: no such process
+    const names = {
+      stale: `.cert.pem.ferry-${dead}`,
+      live: `.cert.pem.ferry-${process.pid}`,
+      reused: `.cert.pem.ferry-${process.ppid}`,
+      backup: `.cert.pem.ferry-${dead}.old`,
+      other: `.other.pem.ferry-${dead}`,
+    }
+    for (const name of Object.values(names)) writeFileSync(join(dir, name), 'partial')
+    // A live pid on a file untouched for two hours is a reused pid, not a writer at work.
+    const twoHoursAgo = Date.now() / 1000 - 7200
+    utimesSync(join(dir, names.reused), twoHoursAgo, twoHoursAgo)
+    const { argv, stdin } = writeFilesCommand([{ path: join(dir, 'cert.pem'), data: 'CERT\n' }])
+    expect(sh(argv, stdin).status).toBe(0)
+    expect(readdirSync(dir).sort()).toEqual(
+      ['cert.pem', names.live, names.backup, names.other].sort(),
+    )
   })
 
   test('bad paths, modes and owners are refused before any command exists', () => {

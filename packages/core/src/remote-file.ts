@@ -66,7 +66,8 @@ export interface BatchFile extends Pick<WriteFileOptions, 'mode' | 'owner' | 'mk
 /**
  * Shell functions (POSIX sh) over a batch's fields (`"$@"`, {@link BATCH_FIELDS} per file), with
  * the files' bytes on stdin in order. `ferry_stage` writes each to a temp file beside its target
- * (umask 077), checks size and SHA-256 and applies mode and owner (or the existing file's);
+ * (umask 077), checks size and SHA-256 and applies mode and owner (or the existing file's),
+ * removing stale temps of killed writers beside the same target first;
  * `ferry_commit` renames the temps into place; `ferry_unstage` removes them. Temps are named
  * with `$FERRY_ID` (set it first, e.g. `FERRY_ID=$$`).
  * @example
@@ -74,11 +75,26 @@ export interface BatchFile extends Pick<WriteFileOptions, 'mode' | 'owner' | 'mk
  */
 export const STAGE_FUNCTIONS = [
   'ferry_temp() { printf \'%s/.%s.ferry-%s\' "${1%/*}" "${1##*/}" "$FERRY_ID"; }',
+  // Temps of writers killed outright (kill -9, a crash) beside the same target: removed when
+  // their pid runs no more, or when untouched for an hour (the pid was reused: a writer renames
+  // its temp seconds after its last byte). A live writer's temp, backups (.old) stay.
+  'ferry_sweep() {',
+  '  for old in "${1%/*}"/."${1##*/}".ferry-*; do',
+  '    pid=${old##*.ferry-}',
+  '    case $pid in ""|*[!0-9]*) continue ;; esac',
+  '    [ "$pid" != "$FERRY_ID" ] && [ -f "$old" ] || continue',
+  '    if kill -0 "$pid" 2>/dev/null || [ -d "/proc/$pid" ]; then',
+  '      [ -n "$(find "$old" -maxdepth 0 -mmin +60 2>/dev/null)" ] || continue',
+  '    fi',
+  '    rm -f -- "$old"',
+  '  done',
+  '}',
   'ferry_stage() {',
   '  while [ $# -ge 6 ]; do',
   '    dst=$1; sum=$2; size=$3; mode=$4; owner=$5; mkdirs=$6; shift 6',
   '    tmp=$(ferry_temp "$dst")',
   '    if [ "$mkdirs" = 1 ] && [ ! -d "${dst%/*}/" ]; then mkdir -p -- "${dst%/*}/" || return 75; fi',
+  '    ferry_sweep "$dst" || true',
   // head -c reads exactly what it needs from a pipe (GNU); a short or long read fails the check.
   '    (umask 077; head -c "$size" > "$tmp") || return 75',
   // The checksum covers the size too; the size is read only to say which went wrong.

@@ -19,14 +19,22 @@ export const REDACTED = '[REDACTED]'
  */
 export class Secret {
   readonly [SECRET] = true
-  readonly #value: string
+  #value: string | (() => string)
+  /** The file this value was read from or written to, when known (the journal refers to it). */
+  readonly file: string | undefined
 
-  constructor(value: string) {
+  /**
+   * `value` may be a function, called on the first `reveal()` (a journal's secrets are read back
+   * only when used). `file`: where the value lives on disk, so it need not be copied elsewhere.
+   */
+  constructor(value: string | (() => string), options: { file?: string } = {}) {
     this.#value = value
+    this.file = options.file
   }
 
   /** The real value: call only where it is sent to a host or an API. */
   reveal(): string {
+    if (typeof this.#value === 'function') this.#value = this.#value()
     return this.#value
   }
 

@@ -40,6 +40,23 @@ describe('validators', () => {
       refuses(() => v.region(bad), 'region')
   })
 
+  test('regions AWS does not serve are refused, every partition is known, one escape hatch', () => {
+    for (const bad of ['us-east-9', 'eu-west-7', 'ap-north-1', 'cn-east-1', 'us-gov-central-1'])
+      refuses(() => v.region(bad), 'region')
+    for (const ok of ['cn-north-1', 'us-isof-south-1', 'eusc-de-east-1', 'mx-central-1'])
+      expect(v.region(ok)).toBe(ok)
+    const before = process.env.FERRY_EXTRA_REGIONS
+    try {
+      process.env.FERRY_EXTRA_REGIONS = 'us-east-9, not a region'
+      expect(v.region('us-east-9')).toBe('us-east-9')
+      refuses(() => v.region('not a region'), 'region')
+    } finally {
+      if (before === undefined) delete process.env.FERRY_EXTRA_REGIONS
+      else process.env.FERRY_EXTRA_REGIONS = before
+    }
+    refuses(() => v.region('us-east-9'), 'region')
+  })
+
   test('AWS ids and account ids', () => {
     expect(v.instanceId('i-0123456789abcdef0')).toBe('i-0123456789abcdef0')
     expect(v.instanceId('i-01234567')).toBe('i-01234567')

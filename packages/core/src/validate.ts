@@ -2,6 +2,7 @@
 // or throws a ValidationError naming the field, the bad value and what is allowed.
 import { isIP } from 'node:net'
 import { ValidationError } from './errors.js'
+import { AWS_REGIONS, EXTRA_REGIONS_ENV, isKnownRegion } from './regions.js'
 
 const fail = (field: string, value: unknown, allowed: string): never => {
   throw new ValidationError({ field, value, allowed })
@@ -74,17 +75,19 @@ export function cidr(value: unknown, field = 'CIDR'): string {
  */
 export const isIpv6Cidr = (block: string): boolean => block.includes(':')
 
-const REGION =
-  /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$/
-
 /**
- * An AWS region name such as `ap-south-1` (shape only: new regions keep the same pattern).
+ * An AWS region name such as `ap-south-1`, one AWS serves (AWS_REGIONS); a region opened after
+ * this release can be added with FERRY_EXTRA_REGIONS.
  * @example
  * region('us-west-2')
  */
 export function region(value: unknown, field = 'region'): string {
-  if (typeof value !== 'string' || !REGION.test(value))
-    fail(field, value, 'an AWS region name such as us-east-1 or ap-south-1')
+  if (typeof value !== 'string' || !isKnownRegion(value))
+    fail(
+      field,
+      value,
+      `an AWS region such as us-east-1 or ap-south-1 (one of AWS's ${AWS_REGIONS.length}; a newer one can be added with ${EXTRA_REGIONS_ENV})`,
+    )
   return value as string
 }
 

@@ -11,6 +11,9 @@ import { cmd } from '../src/shell.js'
 import type { ServerRef } from '../src/server.js'
 import type { StepEnv } from '../src/step.js'
 
+// Sealed journal secrets need a key: this one, not one made in the home directory.
+process.env.FERRY_JOURNAL_KEY ??= Buffer.alloc(32, 2).toString('base64')
+
 const lab = labInfo()
 
 test('pooled hosts: one connection for the run, events carry the step that ran the command', async () => {

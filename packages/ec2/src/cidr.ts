@@ -33,6 +33,39 @@ export function isWorld(cidr: string): boolean {
   return cidr.endsWith('/0')
 }
 
+/**
+ * How many addresses of each family a set of CIDRs covers together (nested and repeated blocks
+ * count once), so exposure is judged by the union, not by one block's text.
+ * @example
+ * addressesCovered(['0.0.0.0/1', '128.0.0.0/1']) // { v4: 4294967296n, v6: 0n }
+ */
+export function addressesCovered(cidrs: readonly string[]): { v4: bigint; v6: bigint } {
+  const blocks = { v4: [] as [bigint, bigint][], v6: [] as [bigint, bigint][] }
+  for (const block of cidrs) {
+    const [address = '', bits = '0'] = networkCidr(block).split('/')
+    const v6 = address.includes(':')
+    const words = v6 ? v6Words(address) : address.split('.').map(Number)
+    const width = v6 ? 16n : 8n
+    const start = words.reduce((n, w) => (n << width) | BigInt(w), 0n)
+    const size = 1n << BigInt((v6 ? 128 : 32) - Number(bits))
+    blocks[v6 ? 'v6' : 'v4'].push([start, start + size])
+  }
+  return { v4: unionSize(blocks.v4), v6: unionSize(blocks.v6) }
+}
+
+// CIDR blocks are nested or disjoint: after sorting, a block inside the last kept one adds nothing.
+function unionSize(ranges: [bigint, bigint][]): bigint {
+  ranges.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : Number(b[1] - a[1])))
+  let total = 0n
+  let end = -1n
+  for (const [from, to] of ranges) {
+    if (to <= end) continue
+    total += to - from
+    end = to
+  }
+  return total
+}
+
 // Keeps the first `prefix` bits of words that are `width` bits wide each.
 function maskWords(words: number[], prefix: number, width: number): number[] {
   return words.map((word, i) => {

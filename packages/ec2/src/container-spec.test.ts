@@ -56,6 +56,7 @@ describe('checkContainer', () => {
   it('names the bad field', () => {
     expect(fieldOf({ name: 'a b', image: 'x' })).toBe('name')
     expect(fieldOf({ name: 'x', image: 'Bad Image' })).toBe('image')
+    expect(fieldOf({ name: 'x', image: 'UPPER/case' })).toBe('image')
     expect(fieldOf({ name: 'x', image: 'x', ports: { 0: 80 } })).toBe('ports[0].host')
     expect(
       fieldOf({

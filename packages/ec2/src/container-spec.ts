@@ -1,5 +1,6 @@
 // What runContainer takes, validated before any remote command.
 import { reveal, validate, ValidationError, type Secret } from '@ferry/core'
+import { imageRef } from './image-ref.js'
 
 /** One published port. */
 export interface PortMapping {
@@ -49,10 +50,6 @@ export interface CheckedContainer {
   labels: [string, string][]
 }
 
-// A Docker image reference: [registry[:port]/]path[:tag][@sha256:digest].
-const IMAGE =
-  /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/
-
 /**
  * Validates a container spec and applies defaults.
  * @example
@@ -60,12 +57,7 @@ const IMAGE =
  */
 export function checkContainer(spec: ContainerSpec): CheckedContainer {
   const name = validate.containerName(spec.name, 'name')
-  if (typeof spec.image !== 'string' || spec.image.length > 255 || !IMAGE.test(spec.image))
-    throw new ValidationError({
-      field: 'image',
-      value: spec.image,
-      allowed: 'an image reference such as ghcr.io/acme/api:1.4',
-    })
+  const image = imageRef(spec.image, 'image')
   const ports = checkPorts(spec.ports ?? [])
   const env = Object.entries(spec.env ?? {}).map(([key, value]): [string, string | Secret] => {
     validate.envKey(key, `env.${key}`)
@@ -109,7 +101,7 @@ export function checkContainer(spec: ContainerSpec): CheckedContainer {
       })
   return {
     name,
-    image: spec.image,
+    image,
     ports,
     env,
     command,

@@ -73,7 +73,8 @@ export {
   type Source,
   type Protocol,
 } from './ingress.js'
-export { networkCidr, isWorld, WORLD } from './cidr.js'
+export { networkCidr, isWorld, addressesCovered, WORLD } from './cidr.js'
+export { reachesWorld, opensSshToWorld, SSH_WORLD_PREFIX } from './ssh-reach.js'
 export { checkMyIp, CHECKIP_URL, type MyIpResolver } from './my-ip.js'
 
 // Resize, terminate, teardown
@@ -90,6 +91,7 @@ export {
 } from './container-step.js'
 export { containerLogs, stopContainer } from './container-ops.js'
 export { ContainerError, type ContainerFailure } from './container-error.js'
+export { imageRef } from './image-ref.js'
 export {
   checkContainer,
   type ContainerSpec,

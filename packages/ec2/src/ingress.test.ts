@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ValidationError } from '@ferry/core'
-import {
-  checkPorts,
-  desiredIngress,
-  ingressDiff,
-  ipPermissions,
-  needsMe,
-  opensSshToWorld,
-} from './ingress.js'
-
-const fieldOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (e) {
-    return ValidationError.is(e) ? e.field : `not a ValidationError: ${String(e)}`
-  }
-  return 'accepted'
-}
+import { fieldOf } from '../test/field-of.js'
+import { checkPorts, desiredIngress, ingressDiff, ipPermissions, needsMe } from './ingress.js'
+import { opensSshToWorld } from './ssh-reach.js'
 
 describe('checkPorts + desiredIngress', () => {
   it('defaults to 443 and 80 from the world (IPv4 and IPv6) and 22 from me only', () => {

@@ -2,7 +2,8 @@
 // per protocol+range+source, diffed against the group's rules, grouped into IpPermissions.
 import type { IpPermission, SecurityGroupRule } from '@aws-sdk/client-ec2'
 import { validate, ValidationError } from '@ferry/core'
-import { isWorld, networkCidr, WORLD } from './cidr.js'
+import { networkCidr, WORLD } from './cidr.js'
+import { checkSshReach } from './ssh-reach.js'
 
 /** Where traffic may come from: everyone, the caller's address, a CIDR, or a security group. */
 export type Source = 'world' | 'me' | (string & {})
@@ -27,7 +28,10 @@ export interface PortsSpec {
   /** The SSH port (22 unless the server says otherwise). Default 'me'. */
   ssh?: Source | Source[] | false
   rules?: IngressRuleSpec[]
-  /** Opening SSH to 0.0.0.0/0 or ::/0 is refused unless this is true (then a warning is emitted). */
+  /**
+   * SSH sources that together reach the world (0.0.0.0/0, ::/0, or any set covering a /7's worth
+   * of addresses, see SSH_WORLD_PREFIX) are refused unless this is true (then a warning is emitted).
+   */
   allowSshFromWorld?: boolean
 }
 
@@ -59,7 +63,7 @@ const DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/
 
 /**
  * Validates a ports spec (defaults: https and http from the world, ssh from me) and refuses
- * SSH from the world unless `allowSshFromWorld` is set.
+ * SSH sources that together reach the world unless `allowSshFromWorld` is set.
  * @example
  * checkPorts({ https: 'world', ssh: 'me' }, { sshPort: 22 })
  */
@@ -89,20 +93,13 @@ export function checkPorts(spec: PortsSpec, o: { sshPort?: number } = {}): Check
     rules.push({ field, protocol: 'tcp', fromPort: port, toPort: port, sources, description })
   }
   ;(spec.rules ?? []).forEach((rule, i) => rules.push(checkRule(rule, `rules[${i}]`)))
-  for (const rule of rules) {
-    const opensSsh = rule.protocol === 'tcp' && rule.fromPort <= sshPort && sshPort <= rule.toPort
-    if (opensSsh && !spec.allowSshFromWorld && rule.sources.some((s) => s !== 'me' && isWorld(s)))
-      throw new ValidationError({
-        field: rule.field,
-        value: rule.sources,
-        allowed: `sources other than the whole internet for SSH (port ${sshPort}): use 'me' or a CIDR, or set allowSshFromWorld: true`,
-      })
-  }
+  checkSshReach(rules, { sshPort, allow: spec.allowSshFromWorld === true })
   return rules
 }
 
 /**
- * The entries of checked rules with `me` resolved (a /32 or /128).
+ * The entries of checked rules with `me` resolved to one address (a /32 or /128; a wider answer
+ * from the resolver is refused).
  * @example
  * desiredIngress(checkPorts({ ssh: 'me' }), { me: '203.0.113.7' })
  */
@@ -119,7 +116,7 @@ export function desiredIngress(
           value: 'me',
           allowed: 'a resolved caller address (myIp)',
         })
-      const resolved = source === 'me' ? networkCidr(o.me, 'myIp') : source
+      const resolved = source === 'me' ? oneAddress(o.me) : source
       const entry = {
         protocol: rule.protocol,
         fromPort: rule.fromPort,
@@ -139,18 +136,6 @@ export function desiredIngress(
  */
 export const needsMe = (rules: readonly CheckedRule[]): boolean =>
   rules.some((r) => r.sources.includes('me'))
-
-/**
- * True when the entries open SSH to the whole internet.
- * @example
- * opensSshToWorld(desiredIngress(checkPorts({ ssh: 'world', allowSshFromWorld: true }))) // true
- */
-export function opensSshToWorld(entries: readonly IngressEntry[], sshPort = 22): boolean {
-  return entries.some(
-    (e) =>
-      e.protocol === 'tcp' && e.fromPort <= sshPort && sshPort <= e.toPort && isWorld(e.source),
-  )
-}
 
 /**
  * A stable identity of an entry: protocol, range and source (not the description).
@@ -213,6 +198,18 @@ export function ipPermissions(entries: readonly IngressEntry[]): IpPermission[] 
     byRange.set(key, p)
   }
   return [...byRange.values()]
+}
+
+// `me` stands for one caller: a resolver answering a block (0.0.0.0/0 …) must not widen it.
+function oneAddress(me: unknown): string {
+  const block = networkCidr(me, 'myIp')
+  if (!block.endsWith(block.includes(':') ? '/128' : '/32'))
+    throw new ValidationError({
+      field: 'myIp',
+      value: me,
+      allowed: 'one address (a /32 or /128), as the caller is one host',
+    })
+  return block
 }
 
 function checkRule(rule: IngressRuleSpec, field: string): CheckedRule {

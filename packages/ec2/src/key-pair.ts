@@ -146,15 +146,15 @@ export async function createKeyPairWith(
     await deleteKeyPairWith(ctx, input.name)
     return create()
   })
-  const privateKey = new Secret(out.KeyMaterial ?? '')
+  const material = new Secret(out.KeyMaterial ?? '')
   const written: string[] = []
   try {
-    written.push(await writeKeyFile(o.files.path, privateKey, input))
+    written.push(await writeKeyFile(o.files.path, material, input))
     if (o.files.ppkPath)
       written.push(
         await writeKeyFile(
           o.files.ppkPath,
-          new Secret(toPpk(privateKey, { comment: input.name })),
+          new Secret(toPpk(material, { comment: input.name })),
           input,
         ),
       )
@@ -168,6 +168,8 @@ export async function createKeyPairWith(
     type: 'info',
     message: `Created key pair ${input.name}; private key saved to ${o.files.path} (0600).`,
   })
+  // Knowing its file, a journal stores a reference to the key, not the key.
+  const privateKey = new Secret(material.reveal(), { file: written[0] })
   return {
     name: input.name,
     ...(out.KeyPairId ? { keyPairId: out.KeyPairId } : {}),

@@ -149,7 +149,7 @@ export async function loginKey(o: {
   if (o.privateKey !== undefined) return new Secret(reveal(o.privateKey))
   const path = keyPath(o.privateKeyPath, 'privateKeyPath')
   try {
-    return new Secret(await readFile(path, 'utf8'))
+    return new Secret(await readFile(path, 'utf8'), { file: path })
   } catch (error) {
     throw new FerryError('NOT_FOUND', `Cannot read the private key file ${path}.`, { cause: error })
   }

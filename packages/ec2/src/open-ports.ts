@@ -8,11 +8,11 @@ import {
   ingressDiff,
   ipPermissions,
   needsMe,
-  opensSshToWorld,
   type IngressEntry,
   type PortsSpec,
 } from './ingress.js'
 import { checkMyIp, type MyIpResolver } from './my-ip.js'
+import { checkGroupSshReach, opensSshToWorld } from './ssh-reach.js'
 import { ec2Call, ec2CallFresh, ec2Context, type Ec2Context, type Ec2Options } from './sdk.js'
 import { describeAllInstances } from './tagged.js'
 
@@ -48,10 +48,13 @@ export async function openPorts(
   options: PortsOptions = {},
 ): Promise<{ securityGroupId: string; ingress: IngressRule[] }> {
   const sshPort = target.ssh?.port ?? 22
-  checkPorts(spec, { sshPort })
+  const rules = checkPorts(spec, { sshPort })
+  // `me` is resolved and checked (one address) before any AWS call.
+  const me = needsMe(rules) ? await (options.myIp ?? checkMyIp)() : undefined
+  desiredIngress(rules, { me })
   const ctx = await ec2Context({ ...options, region: options.region ?? regionOf(target) })
   const groupId = await targetGroup(ctx, target)
-  return openPortsWith(ctx, { groupId, spec, sshPort, options })
+  return openPortsWith(ctx, { groupId, spec, sshPort, options, me })
 }
 
 /**
@@ -62,18 +65,22 @@ export async function openPorts(
  */
 export async function openPortsWith(
   ctx: Ec2Context,
-  o: { groupId: string; spec: PortsSpec; sshPort: number; options: PortsOptions },
+  o: { groupId: string; spec: PortsSpec; sshPort: number; options: PortsOptions; me?: string },
 ): Promise<{ securityGroupId: string; ingress: IngressRule[] }> {
   const { groupId, sshPort, options } = o
   const rules = checkPorts(o.spec, { sshPort })
-  const me = needsMe(rules) ? await (options.myIp ?? checkMyIp)() : undefined
+  const me = o.me ?? (needsMe(rules) ? await (options.myIp ?? checkMyIp)() : undefined)
   const desired = desiredIngress(rules, { me })
+  const reach = { sshPort, allow: o.spec.allowSshFromWorld === true }
   if (opensSshToWorld(desired, sshPort))
     ctx.emit({
       type: 'warning',
       message: `SSH (port ${sshPort}) on ${groupId} is open to the whole internet, as asked (allowSshFromWorld).`,
     })
-  let { missing, present } = ingressDiff(desired, await groupRules(ctx, groupId))
+  const held = await groupRules(ctx, groupId)
+  let { missing, present } = ingressDiff(desired, held)
+  // What the group already allows counts too: ours plus theirs must not reach the world.
+  checkGroupSshReach(missing, held, reach)
   let added: IngressRule[] = []
   try {
     added = await authorize(ctx, { groupId, entries: missing, options })

@@ -11,6 +11,7 @@ import {
   type AwsOptions,
   type Clock,
   type EventSink,
+  validate,
 } from '@ferry/core'
 
 /** The `@aws-sdk/client-ec2` module. */
@@ -57,6 +58,8 @@ export interface Ec2Context {
  * const ctx = await ec2Context({ aws: { region: 'ap-south-1' } })
  */
 export async function ec2Context(options: Ec2Options = {}): Promise<Ec2Context> {
+  // A region AWS does not serve is refused here, before the SDK is even loaded.
+  if (options.region !== undefined) validate.region(options.region)
   const mod = await loadEc2Sdk()
   const ec2 = options.ec2 ?? new mod.EC2Client(awsClientConfig(options.aws, options.region))
   const region = options.region ?? (await ec2.config.region())

@@ -107,6 +107,25 @@ describe('runContainer on the lab host (podman behind docker, over SSH with sudo
     ).toBe(info.id)
   })
 
+  it('redacts a part of a Secret a failing container prints, not only the whole value', async () => {
+    const name = unique('leak')
+    names.push(name)
+    const token = 'tok_9f8e7d6c5b4a39281706f5e4d3' // 30 characters; it prints the first 24
+    const error = await runContainer(
+      host,
+      {
+        name,
+        image,
+        env: { TOKEN: new Secret(token) },
+        command: ['sh', '-c', 'echo "got ${TOKEN%??????}"; exit 1'],
+      },
+      { docker },
+    ).catch((e: unknown) => e)
+    expect(ContainerError.is(error) && error.reason).toBe('unhealthy')
+    expect((error as Error).message).toContain('got [REDACTED]')
+    expect((error as Error).message).not.toContain(token.slice(0, 8))
+  })
+
   it('keeps the old container serving when the replacement never listens', async () => {
     const { name, port } = await started('patient')
     const error = await runContainer(

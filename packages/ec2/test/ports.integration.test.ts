@@ -128,6 +128,36 @@ describe('openPorts / closePorts on moto', () => {
     expect(await ingressOf(server.securityGroupId)).not.toContain('tcp 22-22 0.0.0.0/0')
   })
 
+  it("refuses CIDR sets and 'me' answers that reach the world for SSH before any AWS call", async () => {
+    const refused = async (spec: Parameters<typeof openPorts>[1], answer = '198.51.100.23') => {
+      const error = await openPorts(server, spec, {
+        ec2: noCallEc2(),
+        myIp: () => Promise.resolve(answer),
+      }).catch((e: unknown) => e)
+      return ValidationError.is(error) ? error.field : String(error)
+    }
+    expect(await refused({ ssh: ['0.0.0.0/1', '128.0.0.0/1'] })).toBe('ssh')
+    expect(await refused({ ssh: ['::/1', '8000::/1'] })).toBe('ssh')
+    expect(await refused({ ssh: 'me' }, '0.0.0.0/0')).toBe('myIp')
+    expect(await refused({ ssh: 'me' }, '::/0')).toBe('myIp')
+    expect(await refused({ ssh: 'me' }, '198.51.100.0/24')).toBe('myIp')
+  })
+
+  it('counts what the group already allows: adding the other half of the internet is refused', async () => {
+    const { securityGroupId } = server
+    await openPorts(server, { ssh: '0.0.0.0/1', allowSshFromWorld: true }, { aws: labAws() })
+    try {
+      const before = await ingressOf(securityGroupId)
+      const error = await openPorts(server, { ssh: '128.0.0.0/1' }, { aws: labAws() }).catch(
+        (e: unknown) => e,
+      )
+      expect(ValidationError.is(error) && error.field).toBe('ssh')
+      expect(await ingressOf(securityGroupId)).toEqual(before)
+    } finally {
+      await closePorts(server, { ssh: '0.0.0.0/1' }, { aws: labAws() })
+    }
+  })
+
   it('opens ranges, udp and group sources, and revokes exactly those by rule id', async () => {
     const peer = await ec2.send(
       new CreateSecurityGroupCommand({ GroupName: unique('peer'), Description: 'peer' }),

@@ -2,7 +2,7 @@
 // invalidation already made for the same content, batches past CloudFront's limits, and waits.
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import { createEmitter, type AwsOptions, type EventSink, type StepEnv } from '@ferry/core'
-import { MAX_WILDCARDS_IN_PROGRESS } from './batches.js'
+import { MAX_PATHS_PER_INVALIDATION, MAX_WILDCARDS_IN_PROGRESS } from './batches.js'
 import { cloudFrontClient } from './clients.js'
 import { findDistribution } from './distribution.js'
 import { findExistingInvalidations, journalKey } from './existing-invalidations.js'
@@ -75,6 +75,11 @@ export async function invalidate(
     pageSize: options.pageSize,
   })
   const requests = invalidationRequests(plan, distributionId)
+  if (plan.paths.length > MAX_PATHS_PER_INVALIDATION)
+    emit({
+      type: 'warning',
+      message: `${plan.paths.length} paths on ${distributionId}: CloudFront takes at most ${MAX_PATHS_PER_INVALIDATION} in one invalidation, so they go in ${requests.length} invalidations (a later one may wait for earlier ones: ${MAX_PATHS_PER_INVALIDATION} paths may be in progress per distribution).`,
+    })
   const wildcards = plan.paths.filter(isWildcardPath).length
   if (wildcards > MAX_WILDCARDS_IN_PROGRESS)
     emit({

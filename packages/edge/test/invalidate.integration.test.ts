@@ -99,6 +99,22 @@ describe('invalidate (CloudFront on moto)', () => {
     expect(stored.flatMap((s) => s.paths).sort()).toEqual(paths)
   })
 
+  it('says with a warning that 3,001 paths go in two batches, as the docs promise', async () => {
+    const dist = await createDistribution(admin)
+    const paths = Array.from({ length: 3001 }, (_, i) => `/w/${String(i).padStart(4, '0')}.html`)
+    const events: FerryEvent[] = []
+    await invalidate(
+      { distribution: dist.id, paths, deployId: 'split' },
+      { aws, onEvent: (e) => events.push(e) },
+    )
+    expect(events.filter((e) => e.type === 'warning')).toEqual([
+      {
+        type: 'warning',
+        message: `3001 paths on ${dist.id}: CloudFront takes at most 3000 in one invalidation, so they go in 2 invalidations (a later one may wait for earlier ones: 3000 paths may be in progress per distribution).`,
+      },
+    ])
+  })
+
   it('collapses crowded directories when asked', async () => {
     const dist = await createDistribution(admin)
     const paths = [...Array.from({ length: 12 }, (_, i) => `/assets/${i}.js`), '/index.html']

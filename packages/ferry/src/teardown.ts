@@ -1,6 +1,7 @@
 // teardown(runId): everything a run created, found by its ferry:run tag, deleted in dependency
 // order: accelerators (they point at instances), then per region AMIs with their snapshots and
-// volumes, then instances (waiting until terminated), security groups and key pairs.
+// volumes, then instances (waiting until terminated), security groups and key pairs. A failing
+// region or part is recorded and the rest still runs.
 import {
   createEmitter,
   validate,
@@ -13,6 +14,7 @@ import { deleteAcceleratorsByRun, type DeleteAcceleratorResult } from '@ferry/ed
 import { deleteImagesByRun, type RegionTeardown } from '@ferry/images'
 import type { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator'
 import { journalRegions } from './regions.js'
+import { TeardownError, type TeardownFailure, type TeardownPart } from './teardown-error.js'
 
 /** Options of a teardown. */
 export interface TeardownOptions {
@@ -39,7 +41,9 @@ export interface TeardownReport {
 }
 
 /**
- * Deletes everything a run created, in every region it touched. Safe to run twice.
+ * Deletes everything a run created, in every region it touched. Safe to run twice. A region (or
+ * part) that fails does not stop the others: all are tried, then a TeardownError lists what
+ * could not be removed and why, with the report of what was.
  * @example
  * const report = await teardown('run-20261122-ab12cd', { aws: { region: 'ap-south-1' }, regions: ['us-west-1'] })
  */
@@ -56,39 +60,52 @@ export async function teardown(
   }
   const regions = await teardownRegions(runId, options)
   const emit = createEmitter(options.onEvent, { step: 'teardown' })
-  const aws = options.aws ?? {}
-  const common = { aws, onEvent: options.onEvent, signal: options.signal }
+  const common = { aws: options.aws ?? {}, onEvent: options.onEvent, signal: options.signal }
+  const failures: TeardownFailure[] = []
+  // Every part of every region is tried; a failure is recorded and the rest goes on.
+  const attempt = async <T>(region: string, part: TeardownPart, work: () => Promise<T>) => {
+    try {
+      return await work()
+    } catch (error) {
+      if (options.signal?.aborted) throw error
+      failures.push({
+        region,
+        part,
+        error: error instanceof Error ? error : new Error(String(error)),
+      })
+      emit({ type: 'warning', message: `teardown: ${part} in ${region} failed: ${String(error)}` })
+      return undefined
+    }
+  }
   let accelerators: DeleteAcceleratorResult[] = []
   if (options.globalAccelerator !== false) {
     emit({ type: 'step:progress', step: 'teardown', message: 'deleting accelerators (us-west-2)' })
-    accelerators = await deleteAcceleratorsByRun(
-      { runId },
-      {
-        ...common,
-        ...(options.globalAccelerator ? { globalAccelerator: options.globalAccelerator } : {}),
-        maxWaitTime: options.maxWaitTime,
-      },
-    )
+    const ga = options.globalAccelerator ? { globalAccelerator: options.globalAccelerator } : {}
+    accelerators =
+      (await attempt('us-west-2', 'accelerators', () =>
+        deleteAcceleratorsByRun({ runId }, { ...common, ...ga, maxWaitTime: options.maxWaitTime }),
+      )) ?? []
   }
-  emit({
-    type: 'step:progress',
-    step: 'teardown',
-    message: `deleting AMIs, snapshots and volumes in ${regions.join(', ')}`,
-  })
-  const images = await deleteImagesByRun({ runId, regions }, common)
+  const images: Record<string, RegionTeardown> = {}
   const ec2: Record<string, DeletedByRun> = {}
   for (const region of regions) {
     emit({
       type: 'step:progress',
       step: 'teardown',
-      message: `deleting instances, security groups and key pairs in ${region}`,
+      message: `deleting AMIs, snapshots, volumes, instances, security groups and key pairs in ${region}`,
     })
-    ec2[region] = await deleteEc2ByRun(
-      { runId, region },
-      { ...common, maxWaitTime: options.maxWaitTime },
+    const made = await attempt(region, 'images', () =>
+      deleteImagesByRun({ runId, regions: [region] }, common),
     )
+    if (made?.[region]) images[region] = made[region]
+    const deleted = await attempt(region, 'ec2', () =>
+      deleteEc2ByRun({ runId, region }, { ...common, maxWaitTime: options.maxWaitTime }),
+    )
+    if (deleted) ec2[region] = deleted
   }
-  return { runId, regions, accelerators, images, ec2 }
+  const report = { runId, regions, accelerators, images, ec2 }
+  if (failures.length > 0) throw new TeardownError({ runId, failures, report })
+  return report
 }
 
 /**

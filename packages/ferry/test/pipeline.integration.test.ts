@@ -82,6 +82,10 @@ describe('pipeline against the lab', () => {
     const third = await runFixture([runId, journal, key])
     expect(third.events.filter((e) => e.type === 'step:done' && 'skipped' in e).length).toBe(3)
     expect(third.events.some((e) => e.type === 'aws:call')).toBe(false)
+    // The resumed runs logged in with the key, yet the journal holds only a reference to its file.
+    const saved = readFileSync(journal, 'utf8')
+    expect(saved).not.toContain('PRIVATE KEY')
+    expect(saved).toContain(`"$secretFile": ${JSON.stringify(key)}`)
 
     const report = await teardown(runId, { aws: labAws(), globalAccelerator: false, journal })
     expect(report.ec2['us-east-1']!.instanceIds).toEqual([result!.instanceId])

@@ -47,7 +47,7 @@ export async function loadAccountKey(
     await file.close()
   }
   o.emit({ type: 'info', message: `created ACME account key ${path}` })
-  return { key: new Secret(pem), created: true }
+  return { key: new Secret(pem, { file: path }), created: true }
 }
 
 async function readKey(path: string, emit: EventSink): Promise<Secret | undefined> {
@@ -69,7 +69,7 @@ async function readKey(path: string, emit: EventSink): Promise<Secret | undefine
       type: 'warning',
       message: `ACME account key ${path} is mode ${mode.toString(8)}; run chmod 600 on it`,
     })
-  return new Secret(text)
+  return new Secret(text, { file: path })
 }
 
 function keyError(path: string, why: string): CertificateError {

@@ -3,6 +3,7 @@
 // certificate. acme-client is imported lazily so routing alone never loads it.
 import type { Agent } from 'node:https'
 import { FerryError, Secret, type EventSink } from '@ferry/core'
+import { probeDirectory } from './acme-probe.js'
 import { CertificateError } from './errors.js'
 import type { ChallengeFiles } from './challenge-files.js'
 
@@ -35,6 +36,8 @@ export interface OrderInput {
 export async function orderCertificate(
   input: OrderInput,
 ): Promise<{ certificate: string; privateKey: Secret }> {
+  // Fails fast, with the real cause, where acme-client would retry and then misreport.
+  await probeDirectory(input.directoryUrl, { agent: input.httpsAgent })
   const lib = await import('acme-client')
   const origin = new URL(input.directoryUrl).origin
   const agent = input.httpsAgent
@@ -121,7 +124,7 @@ function orderError(error: unknown, domain: string | undefined): FerryError {
     reason: unreachable ? 'ca-unreachable' : 'order',
     domain,
     message: unreachable
-      ? `The ACME directory could not be reached: ${message}`
+      ? `The ACME CA stopped answering${domain ? ` while validating ${domain}` : ''} (${/reading 'config'/.test(message) ? 'no response' : message}): check the network to it and retry.`
       : `The CA refused the order${domain ? ` for ${domain}` : ''}: ${message}`,
     cause: new Error(message),
   })

@@ -9,6 +9,7 @@ import type { AcmeBackoff } from './acme-order.js'
 import { defaultAccountKeyPath } from './account-key.js'
 import { nginxSettings, type NginxOptions, type NginxSettings } from './nginx-options.js'
 import { systemResolver, type Resolver } from './preflight.js'
+import { checkServerName } from './server-names.js'
 import { siteName } from './site-spec.js'
 
 /** What certificate to get, from which CA, for which site. */
@@ -72,6 +73,9 @@ export function certificatePlan(input: CertificateInput): CertificatePlan {
   const domains = domainList(input?.domains)
   const directoryUrl = httpsUrl(input.directoryUrl ?? acme.directory.letsencrypt.production)
   const nginx = nginxSettings(input.nginx)
+  // The names become the HTTPS site's server_name: nginx must be able to hash them.
+  for (const d of domains)
+    checkServerName(d, { bucketSize: nginx.serverNamesHashBucketSize, field: 'domains' })
   const preflight = input.preflight ?? true
   if (input.keyType !== undefined && input.keyType !== 'ecdsa' && input.keyType !== 'rsa')
     throw new ValidationError({

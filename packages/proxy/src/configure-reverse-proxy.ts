@@ -8,6 +8,7 @@ import {
   type SitePaths,
 } from './nginx-options.js'
 import { proxyLimits, proxySites, type ProxySite, type RoutesInput } from './routes.js'
+import { checkServerName } from './server-names.js'
 import { renderSiteConfig } from './site-config.js'
 import { openSite, ownSpec, sameState, writeSiteState, type SiteState } from './site-files.js'
 import { siteName, type SiteSpec } from './site-spec.js'
@@ -65,11 +66,15 @@ export interface ReverseProxyPlan {
  */
 export function reverseProxyPlan(input: ReverseProxyInput): ReverseProxyPlan {
   const name = siteName(input?.name ?? 'ferry')
-  return {
-    name,
-    nginx: nginxSettings(input.nginx),
-    spec: { name, sites: proxySites(input), limits: proxyLimits(input) },
-  }
+  const nginx = nginxSettings(input.nginx)
+  const sites = proxySites(input)
+  for (const { serverName } of sites)
+    if (serverName !== '*')
+      checkServerName(serverName, {
+        bucketSize: nginx.serverNamesHashBucketSize,
+        field: `routes["${serverName}"]`,
+      })
+  return { name, nginx, spec: { name, sites, limits: proxyLimits(input) } }
 }
 
 /**

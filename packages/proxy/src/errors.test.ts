@@ -19,6 +19,33 @@ test("NginxError says what failed, whether the old config is back, and nginx's s
   expect(NginxError.is(other)).toBe(false)
 })
 
+test('NginxError after a failed reload says what nginx serves, not only what is on disk', () => {
+  const back = new NginxError({
+    host: 'web-1',
+    phase: 'reload',
+    stderr: '',
+    restored: true,
+    serving: 'previous',
+  })
+  expect(back.message).toBe(
+    'the nginx reload failed on web-1. The previous configuration was restored and nginx serves the old routes.',
+  )
+  expect(back.serving).toBe('previous')
+  const unsure = new NginxError({
+    host: 'web-1',
+    phase: 'reload',
+    stderr: '',
+    restored: true,
+    serving: 'unknown',
+  })
+  expect(unsure.message).toBe(
+    'the nginx reload failed on web-1. The previous files were restored, but nginx could not be shown to reload them: it may still serve the new routes until its next reload; check the host.',
+  )
+  expect(new NginxError({ host: 'h', phase: 'test', stderr: '', restored: true }).serving).toBe(
+    'previous',
+  )
+})
+
 test('NginxError when the restore failed too', () => {
   const e = new NginxError({ host: 'web-1', phase: 'reload', stderr: '', restored: false })
   expect(e.message).toBe(

@@ -5,9 +5,13 @@ import { FerryError, isFerryError, tailLines } from '@ferry/core'
 /** Which stage of an nginx change failed. */
 export type NginxPhase = 'install' | 'test' | 'reload'
 
+/** What nginx serves after a refused change: the old routes, or (reload failed twice) unknown. */
+export type NginxServing = 'previous' | 'unknown'
+
 /**
  * nginx refused a change: `nginx -t` or the reload failed (or nginx could not be installed).
- * `restored` says whether the previous files were put back, so nginx keeps serving the old routes.
+ * `restored` says whether the previous files were put back; `serving` whether nginx was shown to
+ * serve them (after a failed reload they are reloaded, as the failed one may have applied).
  * @example
  * try { await configureReverseProxy(host, input) } catch (e) {
  *   if (NginxError.is(e)) console.error(e.phase, e.restored, e.stderrTail)
@@ -19,6 +23,7 @@ export class NginxError extends FerryError {
   readonly phase: NginxPhase
   readonly stderrTail: string
   readonly restored: boolean
+  readonly serving: NginxServing
   readonly paths: readonly string[]
 
   constructor(o: {
@@ -26,6 +31,8 @@ export class NginxError extends FerryError {
     phase: NginxPhase
     stderr: string
     restored: boolean
+    /** Default 'previous' when restored, else 'unknown'. */
+    serving?: NginxServing
     paths?: readonly string[]
     cause?: unknown
   }) {
@@ -35,11 +42,8 @@ export class NginxError extends FerryError {
       test: `nginx -t failed on ${o.host}.`,
       reload: `the nginx reload failed on ${o.host}.`,
     }[o.phase]
-    const after = o.restored
-      ? ' The previous configuration was restored; nginx keeps serving the old routes.'
-      : o.phase === 'install'
-        ? ''
-        : ' The previous configuration could NOT be restored: check the host.'
+    const serving = o.serving ?? (o.restored ? 'previous' : 'unknown')
+    const after = afterFailure(o.phase, o.restored, serving)
     super('COMMAND_FAILED', `${what}${after}${tail ? `\n${tail}` : ''}`, {
       cause: o.cause,
     })
@@ -47,12 +51,24 @@ export class NginxError extends FerryError {
     this.phase = o.phase
     this.stderrTail = tail
     this.restored = o.restored
+    this.serving = serving
     this.paths = o.paths ?? []
   }
 
   static override is(value: unknown): value is NginxError {
     return isFerryError(value, 'COMMAND_FAILED') && (value as Error).name === 'NginxError'
   }
+}
+
+// What the host holds after a refused change, in words.
+function afterFailure(phase: NginxPhase, restored: boolean, serving: NginxServing): string {
+  if (phase === 'install') return ''
+  if (!restored) return ' The previous configuration could NOT be restored: check the host.'
+  if (serving === 'unknown')
+    return ' The previous files were restored, but nginx could not be shown to reload them: it may still serve the new routes until its next reload; check the host.'
+  return phase === 'reload'
+    ? ' The previous configuration was restored and nginx serves the old routes.'
+    : ' The previous configuration was restored; nginx keeps serving the old routes.'
 }
 
 /** Why a certificate could not be issued. */

@@ -50,4 +50,10 @@ export {
 export { renderSiteConfig, upgradeVariable } from './site-config.js'
 export { parseSpec, siteName, type SiteSpec, type InstalledCertificate } from './site-spec.js'
 export { nginxCommands } from './nginx-commands.js'
-export { NginxError, CertificateError, type NginxPhase, type CertificateFailure } from './errors.js'
+export {
+  NginxError,
+  CertificateError,
+  type NginxPhase,
+  type NginxServing,
+  type CertificateFailure,
+} from './errors.js'

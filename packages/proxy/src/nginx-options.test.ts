@@ -20,7 +20,17 @@ describe('nginxSettings', () => {
       reloadCommand: ['systemctl', 'reload-or-restart', 'nginx'],
       pidPath: '/run/nginx.pid',
       sudo: true,
+      serverNamesHashBucketSize: 64,
+      stateDir: '/etc/nginx/.ferry-txn',
     })
+  })
+
+  test('the outcome directory sits beside the site files given, under a prefix install too', () => {
+    expect(nginxSettings({ confDir: '/opt/nginx/conf.d' }).stateDir).toBe('/opt/nginx/.ferry-txn')
+    expect(nginxSettings({ sitesAvailable: '/srv/ng/sites-available' }).stateDir).toBe(
+      '/srv/ng/.ferry-txn',
+    )
+    expect(nginxSettings({ stateDir: '/var/lib/ferry' }).stateDir).toBe('/var/lib/ferry')
   })
 
   test('a prefix install: confDir means conf.d layout, bin drives test and reload', () => {

@@ -2,6 +2,7 @@
 // caller's own prefix (the lab passes its confDir, ports and argv). Validated before any command.
 import { isIP } from 'node:net'
 import { remotePath, validate, ValidationError } from '@ferry/core'
+import { DEFAULT_BUCKET_SIZE } from './server-names.js'
 
 /** How site files are laid out: one file in `conf.d`, or `sites-available` + a `sites-enabled` link. */
 export type NginxLayout = 'conf.d' | 'sites'
@@ -38,6 +39,16 @@ export interface NginxOptions {
   pidPath?: string
   /** Run nginx commands and write its files as root via `sudo -n`. Default true. */
   sudo?: boolean
+  /**
+   * The `server_names_hash_bucket_size` the host's nginx runs with (ferry never sets it: it is
+   * one per nginx). Default 64; longer host names than it holds are refused before any command.
+   */
+  serverNamesHashBucketSize?: number
+  /**
+   * Where each change records its outcome, so a dropped session can read it back. Default
+   * `.ferry-txn` beside `confDir` (else beside a given `sitesAvailable`): `/etc/nginx/.ferry-txn`.
+   */
+  stateDir?: string
 }
 
 /** NginxOptions with every default filled in and every value checked. */
@@ -57,6 +68,8 @@ export interface NginxSettings {
   reloadCommand: readonly string[]
   pidPath: string
   sudo: boolean
+  serverNamesHashBucketSize: number
+  stateDir: string
 }
 
 /**
@@ -82,11 +95,12 @@ export function nginxSettings(options: NginxOptions = {}): NginxSettings {
       value: httpsPort,
       allowed: 'a port other than nginx.httpPort',
     })
+  const confDir = path(options.confDir, '/etc/nginx/conf.d', 'confDir')
   return {
     bin,
     install: options.install ?? true,
     layout: options.layout ?? (options.confDir === undefined ? undefined : 'conf.d'),
-    confDir: path(options.confDir, '/etc/nginx/conf.d', 'confDir'),
+    confDir,
     sitesAvailable: path(options.sitesAvailable, '/etc/nginx/sites-available', 'sitesAvailable'),
     sitesEnabled: path(options.sitesEnabled, '/etc/nginx/sites-enabled', 'sitesEnabled'),
     webroot: configSafePath(options.webroot ?? '/var/www/ferry-acme', 'nginx.webroot'),
@@ -102,6 +116,8 @@ export function nginxSettings(options: NginxOptions = {}): NginxSettings {
     ),
     pidPath: path(options.pidPath, '/run/nginx.pid', 'pidPath'),
     sudo: options.sudo ?? true,
+    serverNamesHashBucketSize: bucketSize(options.serverNamesHashBucketSize),
+    stateDir: path(options.stateDir, defaultStateDir(options, confDir), 'stateDir'),
   }
 }
 
@@ -140,6 +156,34 @@ export function sitePaths(settings: NginxSettings, layout: NginxLayout, name: st
         configPath: `${settings.sitesAvailable}/${name}.conf`,
         enabledPath: `${settings.sitesEnabled}/${name}.conf`,
       }
+}
+
+// Beside the directory the site files go in: the one given (confDir, else sitesAvailable), so a
+// prefix install (or the lab) keeps it under its own prefix; else /etc/nginx/.ferry-txn.
+function defaultStateDir(options: NginxOptions, confDir: string): string {
+  const dir =
+    options.confDir === undefined && options.sitesAvailable !== undefined
+      ? remotePath(options.sitesAvailable, 'nginx.sitesAvailable')
+      : confDir
+  return `${dir.replace(/\/[^/]*$/, '')}/.ferry-txn`
+}
+
+// nginx rounds the bucket up to its cache line (32, 64 or 128 bytes): a multiple of 32.
+function bucketSize(value: unknown): number {
+  if (value === undefined) return DEFAULT_BUCKET_SIZE
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value % 32 !== 0 ||
+    value < 32 ||
+    value > 32_768
+  )
+    throw new ValidationError({
+      field: 'nginx.serverNamesHashBucketSize',
+      value,
+      allowed: "a multiple of 32 from 32 to 32768, as the host's nginx.conf sets it",
+    })
+  return value
 }
 
 function listenAddress(value: unknown): string {

@@ -14,7 +14,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Secret } from '@ferry/core'
+import { quote, Secret } from '@ferry/core'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { nginxSettings } from './nginx-options.js'
 import {
@@ -26,10 +26,15 @@ import {
 } from './nginx-transaction.js'
 
 let dir = ''
+let outcomes = ''
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "ferry txn 'x' "))
+  outcomes = mkdtempSync(join(tmpdir(), 'ferry-outcomes-'))
 })
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(outcomes, { recursive: true, force: true })
+})
 
 const nginx = (o: { test?: string | string[]; reload?: string } = {}) =>
   nginxSettings({
@@ -37,16 +42,20 @@ const nginx = (o: { test?: string | string[]; reload?: string } = {}) =>
     testCommand: Array.isArray(o.test) ? o.test : ['sh', '-c', o.test ?? 'true'],
     reloadCommand: ['sh', '-c', o.reload ?? 'true'],
     pidPath: '/nonexistent/nginx.pid',
+    stateDir: join(outcomes, 'txn'),
   })
 
 function apply(
   changes: FileChange[],
   o: { test?: string | string[]; reload?: string; stdin?: Buffer } = {},
 ) {
-  const { argv, stdin } = transactionCommand(changes, nginx(o))
+  const { argv, stdin, txn } = transactionCommand(changes, nginx(o))
   const input = o.stdin ?? (Secret.is(stdin) ? Buffer.from(stdin.reveal()) : stdin)
   const [bin, ...args] = argv.map(String)
-  return spawnSync(bin!, args, { input, encoding: 'utf8' })
+  const r = spawnSync(bin!, args, { input, encoding: 'utf8' })
+  // What a client whose session dropped would read back.
+  const recorded = readFileSync(join(outcomes, 'txn', txn), 'utf8')
+  return { ...r, recorded }
 }
 
 // The directory as it is: names, and each file's text or link target.
@@ -77,6 +86,7 @@ describe('an nginx transaction', () => {
     before()
     const r = apply(changes(), { test: 'echo test ok' })
     expect(r.status).toBe(0)
+    expect(r.recorded).toBe('ferry-exit=0\nferry-restored=-\nferry-served=-\n')
     expect(state()).toEqual({
       'enabled web.conf': `-> ${site()}`,
       'key.pem': 'new key\n',
@@ -93,6 +103,7 @@ describe('an nginx transaction', () => {
     expect(r.stdout).toContain('ferry-restored=1')
     expect(r.stderr).toContain('emerg: bad directive')
     expect(state()).toEqual(was)
+    expect(r.recorded).toBe(`ferry-exit=${TXN_TEST_FAILED}\nferry-restored=1\nferry-served=-\n`)
   })
 
   test('a failed reload: restored too, and a removed file comes back', () => {
@@ -110,6 +121,36 @@ describe('an nginx transaction', () => {
     expect(r.stdout).toContain('ferry-restored=1')
     expect(r.stderr).toContain('reload refused')
     expect(state()).toEqual(was)
+  })
+
+  // A reload that applies the new files, then exits non-zero: what nginx serves must end the
+  // same as what is on disk. The stand-in "serves" a copy of the site file at each reload.
+  test('a reload that applied then failed: the restored files are reloaded, and it says so', () => {
+    before()
+    const fake = mkdtempSync(join(tmpdir(), 'ferry-fake-nginx-'))
+    try {
+      const [from, served, once] = [site(), join(fake, 'served'), join(fake, 'once')].map(quote)
+      const reload = `cp -- ${from} ${served}; [ -e ${once} ] || { touch ${once}; exit 1; }`
+      const r = apply([{ path: site(), content: 'new site\n', mode: 0o644 }], { reload })
+      expect(r.status).toBe(TXN_RELOAD_FAILED)
+      expect(r.stdout).toContain('ferry-restored=1')
+      expect(r.stdout).toContain('ferry-served=previous')
+      expect(readFileSync(join(fake, 'served'), 'utf8')).toBe('old site\n')
+      expect(r.recorded).toBe(
+        `ferry-exit=${TXN_RELOAD_FAILED}\nferry-restored=1\nferry-served=previous\n`,
+      )
+    } finally {
+      rmSync(fake, { recursive: true, force: true })
+    }
+  })
+
+  test('a reload that keeps failing: the files are back, but what nginx serves is unknown', () => {
+    before()
+    const r = apply([{ path: site(), content: 'new site\n', mode: 0o644 }], { reload: 'exit 1' })
+    expect(r.status).toBe(TXN_RELOAD_FAILED)
+    expect(r.stdout).toContain('ferry-restored=1')
+    // No pid file to watch nginx's workers: nothing proves the old files were taken back.
+    expect(r.stdout).toContain('ferry-served=unknown')
   })
 
   test('an upload cut short changes nothing', () => {

@@ -1,10 +1,12 @@
 // An nginx change as ONE remote script: upload and check the new files (core's staging), copy
 // the files it will touch, swap the new ones in, `nginx -t`, reload and wait until new workers
-// serve, drop the copies. When the test or the reload fails, the copies are renamed back, so
-// nginx (which only re-reads files on reload) keeps serving what it served before. A dropped
+// serve, drop the copies. When the test or the reload fails, the copies are renamed back (and,
+// after a reload that may have applied, reloaded), so nginx serves what it served before. A dropped
 // connection does not stop it half-way: it ignores SIGHUP/SIGPIPE and ends committed or restored.
+import { randomBytes } from 'node:crypto'
 import { BATCH_FIELDS, cmd, fileBatch, STAGE_FUNCTIONS, type Arg, type Secret } from '@ferry/core'
 import type { NginxSettings } from './nginx-options.js'
+import { OUTCOME_LINES } from './txn-outcome.js'
 
 /** One file of a change: new content, a symlink, or removal. */
 export type FileChange =
@@ -19,7 +21,10 @@ export const TXN_UPLOAD_FAILED = 70
 export const TXN_WRITE_FAILED = 71
 /** `nginx -t` refused the new files; the copies were put back. */
 export const TXN_TEST_FAILED = 72
-/** The reload failed (or nginx kept its old workers); the copies were put back. */
+/**
+ * The reload failed (or nginx kept its old workers); the copies were put back and reloaded, and
+ * stdout says what nginx serves: `ferry-served=previous` or `ferry-served=unknown`.
+ */
 export const TXN_RELOAD_FAILED = 73
 
 // `nginx -s reload` only signals the master: it returns before new workers serve the new config.
@@ -34,15 +39,13 @@ const RELOAD_FUNCTION = [
   '  if [ -r "/proc/$1/task/$1/children" ]; then read -r -a kids < "/proc/$1/task/$1/children" || true',
   '  else kids=($(ps -o pid= --ppid "$1")); fi',
   '}',
-  'ferry_reload() {',
-  '  pidfile=$1; shift; master=',
-  '  read -r master < "$pidfile" 2>/dev/null || true',
+  'ferry_master() {',
+  '  master=; read -r master < "$1" 2>/dev/null || true',
   '  case $master in ""|*[!0-9]*) master= ;; esac',
   '  [ -n "$master" ] && kill -0 "$master" 2>/dev/null || master=',
-  '  before=" "; if [ -n "$master" ]; then ferry_children "$master"; before=" ${kids[*]} "; fi',
-  '  started=${EPOCHREALTIME/./}',
-  '  "$@" || return $?',
-  '  [ -n "$master" ] || { echo "ferry: reload not verified: no nginx master in $pidfile"; return 0; }',
+  '}',
+  // 0 once $master has a worker not in $before and none of $before still serves; 75 after 10 s.
+  'ferry_new_generation() {',
   '  for ((i = 0; i < 1000; i++)); do',
   '    kill -0 "$master" 2>/dev/null || return 0',
   '    ferry_children "$master"; fresh=0; stale=0',
@@ -53,26 +56,55 @@ const RELOAD_FUNCTION = [
   '        *) fresh=1 ;;',
   '      esac',
   '    done',
-  '    if [ $fresh = 1 ] && [ $stale = 0 ]; then',
-  // bash 5 has EPOCHREALTIME; older ones print nothing here.
-  '      [ -z "$started" ] || echo "ferry-reload-us=$(( ${EPOCHREALTIME/./} - started ))"',
-  '      return 0',
-  '    fi',
+  '    [ $fresh = 1 ] && [ $stale = 0 ] && return 0',
   '    sleep 0.01',
   '  done',
-  '  echo "ferry: nginx kept its old workers 10 s after the reload: the new configuration was not applied (see the nginx error log)" >&2',
   '  return 75',
   '}',
+  'ferry_reload() {',
+  '  pidfile=$1; shift',
+  '  ferry_master "$pidfile"',
+  '  before=" "; if [ -n "$master" ]; then ferry_children "$master"; before=" ${kids[*]} "; fi',
+  '  started=${EPOCHREALTIME/./}',
+  '  "$@" || return $?',
+  '  [ -n "$master" ] || { echo "ferry: reload not verified: no nginx master in $pidfile"; return 0; }',
+  '  if ! ferry_new_generation; then',
+  '    echo "ferry: nginx kept its old workers 10 s after the reload: the new configuration was not applied (see the nginx error log)" >&2',
+  '    return 75',
+  '  fi',
+  // bash 5 has EPOCHREALTIME; older ones print nothing here.
+  '  [ -z "$started" ] || echo "ferry-reload-us=$(( ${EPOCHREALTIME/./} - started ))"',
+  // After a dropped session that echo fails (EPIPE): the reload still succeeded.
+  '  return 0',
+  '}',
+  // After a failed reload and the restore: a reload may have applied the new files before it
+  // failed, so reload the restored ones and say what nginx serves (previous or unknown).
+  'ferry_reload_back() {',
+  '  first=$before; first_master=$master',
+  '  if ferry_reload "$@" >/dev/null 2>&1; then ferry_served previous; return; fi',
+  '  ferry_master "$1"',
+  '  if [ -n "$master" ] && [ "$master" = "$first_master" ]; then',
+  '    ferry_children "$master"; changed=0',
+  '    for p in "${kids[@]}"; do case "$first" in *" $p "*) ;; *) changed=1 ;; esac; done',
+  // No worker newer than before the first reload: nginx never left the files it served.
+  '    [ $changed = 0 ] && { ferry_served previous; return; }',
+  // The reload back failed, yet new workers took over after it: they read the restored files.
+  '    ferry_new_generation && { ferry_served previous; return; }',
+  '  fi',
+  '  ferry_served unknown',
+  '}',
+  'ferry_served() { SERVED=$1; echo "ferry-served=$1"; }',
 ].join('\n')
 
-// Arguments: pidfile, then counted lists (test argv, reload argv, link pairs, removals), then
+// Arguments: pidfile, the outcome directory and this change's id (see txn-outcome.ts), then counted lists (test argv, reload argv, link pairs, removals), then
 // the staged files' fields; their bytes come on stdin. Backups are named after $FERRY_ID.
 const TRANSACTION = [
   STAGE_FUNCTIONS,
   RELOAD_FUNCTION,
   "trap '' HUP PIPE",
   'FERRY_ID=$$',
-  'pidfile=$1; shift',
+  'pidfile=$1; state=$2; txn=$3; shift 3',
+  ...OUTCOME_LINES,
   'n=$1; shift; test_cmd=("${@:1:n}"); shift "$n"',
   'n=$1; shift; reload_cmd=("${@:1:n}"); shift "$n"',
   'n=$1; shift; links=("${@:1:n}"); shift "$n"',
@@ -89,7 +121,9 @@ const TRANSACTION = [
   '    if [ "${existed[k]:-0}" = 1 ]; then mv -f -- "$(backup "$p")" "$p" || rc=1; else rm -f -- "$p" || rc=1; fi',
   '  done',
   '  ferry_unstage "$@"',
+  '  RESTORED=$(( rc == 0 ))',
   '  [ $rc = 0 ] && echo ferry-restored=1 || echo ferry-restored=0',
+  '  return $rc',
   '}',
   `ferry_stage "$@" || { ferry_unstage "$@"; exit ${TXN_UPLOAD_FAILED}; }`,
   'for p in "${paths[@]}"; do',
@@ -108,13 +142,17 @@ const TRANSACTION = [
   '}',
   `swap_in "$@" || { restore "$@"; exit ${TXN_WRITE_FAILED}; }`,
   `out=$("\${test_cmd[@]}" 2>&1) || { echo "$out" >&2; restore "$@"; exit ${TXN_TEST_FAILED}; }`,
-  `ferry_reload "$pidfile" "\${reload_cmd[@]}" || { restore "$@"; exit ${TXN_RELOAD_FAILED}; }`,
+  'reload_failed() {',
+  '  if restore "$@"; then ferry_reload_back "$pidfile" "${reload_cmd[@]}"; else ferry_served unknown; fi',
+  `  exit ${TXN_RELOAD_FAILED}`,
+  '}',
+  `ferry_reload "$pidfile" "\${reload_cmd[@]}" || reload_failed "$@"`,
   'for k in "${!paths[@]}"; do [ "${existed[k]}" = 0 ] || rm -f -- "$(backup "${paths[k]}")"; done',
 ].join('\n')
 
 /**
- * The one command that applies `changes` to nginx, and the stdin it reads the new files from.
- * Run it as root when `nginx.sudo` (the executor adds sudo).
+ * The one command that applies `changes` to nginx, the stdin it reads the new files from, and the
+ * id under which it records its outcome in `nginx.stateDir`. Run it as root when `nginx.sudo`.
  * @example
  * const { argv, stdin } = transactionCommand([{ path, content: text, mode: 0o644 }], settings)
  * const r = await host.run(argv, { sudo: true, stdin, check: false })
@@ -122,7 +160,8 @@ const TRANSACTION = [
 export function transactionCommand(
   changes: readonly FileChange[],
   nginx: NginxSettings,
-): { argv: Arg[]; stdin: Buffer | Secret } {
+  txn: string = randomBytes(8).toString('hex'),
+): { argv: Arg[]; stdin: Buffer | Secret; txn: string } {
   const owner = nginx.sudo ? 'root:root' : undefined
   const batch = fileBatch(
     changes.flatMap((c) =>
@@ -140,11 +179,13 @@ export function transactionCommand(
     TRANSACTION,
     'ferry-nginx',
     nginx.pidPath,
+    nginx.stateDir,
+    txn,
     counted(nginx.testCommand),
     counted(nginx.reloadCommand),
     counted(links),
     counted(removals),
     batch.fields,
   )
-  return { argv, stdin: batch.stdin }
+  return { argv, stdin: batch.stdin, txn }
 }

@@ -172,14 +172,15 @@ describe('renderSiteConfig', () => {
     expect(text.match(/server_name b\.example\.com;/g)).toHaveLength(1)
   })
 
-  test('"*" is the default server on the HTTP port and never gets TLS', () => {
+  test('"*" catches every other name (a regex, not a second default_server) and never gets TLS', () => {
     const cert = { domains: ['a.example.com'], certPath: '/c/a.pem', keyPath: '/c/a.key' }
     const text = body(renderSiteConfig(spec({ '*': 9000 }, [cert]), nginxSettings()))
     expect(text.split('\n').slice(0, 3)).toEqual([
       'server {',
-      '    listen 80 default_server;',
-      '    server_name _;',
+      '    listen 80;',
+      '    server_name ~. "";',
     ])
+    expect(text).not.toContain('default_server')
     expect(text).not.toContain('ssl')
   })
 

@@ -46,6 +46,11 @@ export function upgradeVariable(name: string): string {
   return `$ferry_${name.replaceAll('-', '_')}_connection_upgrade`
 }
 
+// '*' takes every name no exact or wildcard name takes (a regex is matched after those), and
+// requests without a Host (""). Not `default_server`: the host's nginx (the distro's default
+// site, the lab's) already has one on the port, and two make `nginx -t` fail.
+const CATCH_ALL = '~. ""'
+
 interface ServerParts {
   site: ProxySite
   spec: SiteSpec
@@ -88,14 +93,14 @@ function listen(
   nginx: NginxSettings,
   o: { port: number; site: ProxySite; tls?: boolean },
 ): void {
-  const flags = `${o.site.serverName === '*' ? ' default_server' : ''}${o.tls ? ' ssl http2' : ''}`
+  const flags = o.tls ? ' ssl http2' : ''
   const addresses = nginx.listen.length ? nginx.listen : ['']
   for (const address of addresses)
     server.set('listen', `${address && address !== '*' ? `${address}:` : ''}${o.port}${flags}`)
 }
 
 function common(server: ConfBlock, site: ProxySite, spec: SiteSpec): void {
-  server.set('server_name', site.serverName === '*' ? '_' : site.serverName)
+  server.set('server_name', site.serverName === '*' ? CATCH_ALL : site.serverName)
   server.set('server_tokens', 'off')
   server.set('client_max_body_size', spec.limits.clientMaxBodySize)
   server.set('proxy_connect_timeout', `${spec.limits.timeouts.connect}s`)

@@ -37,6 +37,13 @@ describe('no remote command on bad input', () => {
     [{ routes: { 'a.example.com': { 'no-slash': 1 } } }, 'routes["a.example.com"]'],
     [{ routes: { 'a.example.com': 1 }, name: '../etc' }, 'name'],
     [{ routes: { 'a.example.com': 1 }, nginx: { webroot: '/a b' } }, 'nginx.webroot'],
+    // nginx's default server_names_hash_bucket_size (64) holds names of up to 46 characters.
+    [{ routes: { [`${'a'.repeat(43)}.com`]: 1 } }, `routes["${'a'.repeat(43)}.com"]`],
+    [{ routes: { [`*.${'b'.repeat(47)}.com`]: 1 } }, `routes["*.${'b'.repeat(47)}.com"]`],
+    [
+      { routes: { 'a.example.com': 1 }, nginx: { serverNamesHashBucketSize: 100 } },
+      'nginx.serverNamesHashBucketSize',
+    ],
   ])('configureReverseProxy %j', async (input, field) => {
     const host = untouchableHost()
     await expectValidation(configureReverseProxy(host, input), field)
@@ -46,6 +53,10 @@ describe('no remote command on bad input', () => {
   test('issueCertificate: invalid domain, and a missing address for the preflight', async () => {
     const host = untouchableHost()
     await expectValidation(issueCertificate(host, { domains: ['in valid.example.com'] }), 'domains')
+    await expectValidation(
+      issueCertificate(host, { domains: [`${'a'.repeat(43)}.com`], address: '192.0.2.1' }),
+      'domains',
+    )
     await expectValidation(issueCertificate(host, { domains: ['a.example.com'] }), 'address')
     await expectValidation(
       renewCertificate(host, {

@@ -145,36 +145,88 @@ describe('a refused change leaves the old routes and certificate serving', () =>
     await expectUnchanged(before)
   })
 
-  // The change is one remote script that ignores the session's end: cut the connection while
-  // it waits on the reload, and the host still ends restored (reload refused) or committed.
-  // Resolves once the connection is cut (the change itself failed on the client side).
-  async function cutDuringReload(reloadCommand: string[]): Promise<void> {
+  test('a reload that applied, then failed: nginx is reloaded back and serves the old routes', async () => {
     const before = await readConfig()
-    const cut = labSshHost(lab)
-    const change = configureReverseProxy(cut, {
+    // Not whileServing: the reload did apply, so B answers until the reload back.
+    const error = await configureReverseProxy(host, {
       name,
-      nginx: { ...nginx, webroot: lab.nginx.webroot, reloadCommand },
+      nginx: {
+        ...nginx,
+        webroot: lab.nginx.webroot,
+        reloadCommand: [
+          'sh',
+          '-c',
+          '"$0" "$@" && echo applied, then failed >&2; exit 1',
+          ...own.reloadCommand,
+        ],
+      },
       routes: { [domain]: b.port },
     }).catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      name: 'NginxError',
+      phase: 'reload',
+      restored: true,
+      serving: 'previous',
+    })
+    await expectUnchanged(before)
+  })
+
+  // The change is one remote script that ignores the session's end: cut the connection while
+  // it waits on the reload, and the host still ends restored (reload refused) or committed.
+  // The call reconnects, reads how the change ended, and reports that.
+  async function cutDuringReload(reloadCommand: string[]): Promise<unknown> {
+    const before = await readConfig()
+    const cut = labSshHost(lab)
+    const events: string[] = []
+    const change = configureReverseProxy(
+      cut,
+      {
+        name,
+        nginx: { ...nginx, webroot: lab.nginx.webroot, reloadCommand },
+        routes: { [domain]: b.port },
+      },
+      { onEvent: (e) => e.type === 'warning' && events.push(e.message) },
+    ).catch((e: unknown) => e)
     await waitUntil(async () => (await readConfig()) !== before)
     await cut.close()
-    expect(await change).toBeInstanceOf(Error)
+    const outcome = await change
+    await cut.close()
+    expect(events).toContainEqual(expect.stringContaining('dropped during the nginx change'))
+    return outcome
   }
 
   test('a connection dropped during the reload: the change still ends restored, not half-way', async () => {
     const before = await readConfig()
     await whileServing(async () => {
-      await cutDuringReload(['sh', '-c', 'sleep 1; echo reload refused >&2; exit 1'])
-      await waitUntil(async () => (await readConfig()) === before && (await leftovers()) === 0)
+      const outcome = await cutDuringReload([
+        'sh',
+        '-c',
+        'sleep 1; echo reload refused >&2; exit 1',
+      ])
+      expect(outcome).toMatchObject({
+        name: 'NginxError',
+        phase: 'reload',
+        restored: true,
+        serving: 'previous',
+      })
+      expect(await readConfig()).toBe(before)
+      expect(await leftovers()).toBe(0)
     })
     await expectUnchanged(before)
   })
 
   test('a connection dropped during a good reload: the new routes are committed and serve', async () => {
     const before = await readConfig()
-    await cutDuringReload(['sh', '-c', 'sleep 1; exec "$0" "$@"', ...own.reloadCommand])
-    await waitUntil(async () => (await leftovers()) === 0)
-    await waitUntil(async () => (JSON.parse((await https()).body) as Seen).backend === 'b')
+    const outcome = await cutDuringReload([
+      'sh',
+      '-c',
+      'sleep 1; exec "$0" "$@"',
+      ...own.reloadCommand,
+    ])
+    // Committed: the call resolves as if the session had never dropped, and B serves at once.
+    expect(outcome).toMatchObject({ changed: true })
+    expect(await leftovers()).toBe(0)
+    expect((JSON.parse((await https()).body) as Seen).backend).toBe('b')
     // Back to A for the tests that follow.
     await configureReverseProxy(host, {
       name,
@@ -233,19 +285,22 @@ describe('a refused change leaves the old routes and certificate serving', () =>
 describe('preflight, before the CA is contacted', () => {
   // A directory nothing listens on: reaching it would fail differently (ca-unreachable).
   const unreachableCa = { directoryUrl: 'https://127.0.0.1:9/dir' }
-
-  test('a domain that resolves elsewhere', async () => {
-    const before = await readConfig()
-    const error = await whileServing(() =>
+  // One certificate request for this site, refused; requests keep flowing meanwhile.
+  const refusedIssue = (extra: Partial<Parameters<typeof issueCertificate>[1]>) =>
+    whileServing(() =>
       issueCertificate(host, {
         ...acmeOptions,
         ...unreachableCa,
         site: name,
         domains: [domain],
         nginx: { ...nginx, webroot: lab.nginx.webroot },
-        resolve: async () => ['192.0.2.44'],
+        ...extra,
       }).catch((e: unknown) => e),
     )
+
+  test('a domain that resolves elsewhere', async () => {
+    const before = await readConfig()
+    const error = await refusedIssue({ resolve: async () => ['192.0.2.44'] })
     expect(error).toMatchObject({ name: 'CertificateError', reason: 'dns', domain })
     expect((error as Error).message).toBe(
       `${domain} resolves to 192.0.2.44, not to the server (127.0.0.1). Point its A/AAAA record at the server, wait for DNS, then retry.`,
@@ -253,19 +308,27 @@ describe('preflight, before the CA is contacted', () => {
     await expectUnchanged(before)
   })
 
+  test('an ACME directory nothing answers at: the error names it and says what to do', async () => {
+    const before = await readConfig()
+    const error = await refusedIssue({ preflight: false })
+    expect(error).toMatchObject({
+      name: 'CertificateError',
+      reason: 'ca-unreachable',
+      retryable: true,
+    })
+    const { message } = error as Error
+    expect(message).toContain(
+      `The ACME directory ${unreachableCa.directoryUrl} could not be reached`,
+    )
+    expect(message).toContain('ECONNREFUSED')
+    expect(message).toContain('check directoryUrl')
+    expect(message).not.toMatch(/Cannot read properties|reading 'config'/)
+    await expectUnchanged(before)
+  })
+
   test('an HTTP port that does not answer at the server address', async () => {
     const before = await readConfig()
-    const error = await whileServing(() =>
-      issueCertificate(host, {
-        ...acmeOptions,
-        ...unreachableCa,
-        site: name,
-        domains: [domain],
-        nginx: { ...nginx, webroot: lab.nginx.webroot },
-        address: '127.0.0.2',
-        resolve: async () => ['127.0.0.2'],
-      }).catch((e: unknown) => e),
-    )
+    const error = await refusedIssue({ address: '127.0.0.2', resolve: async () => ['127.0.0.2'] })
     expect(error).toMatchObject({ name: 'CertificateError', reason: 'http', domain })
     expect((error as Error).message).toContain(
       `does not serve ${lab.nginx.webroot} through 127.0.0.2`,
