@@ -132,6 +132,19 @@ describe('eventual consistency', () => {
     expect(await describe()).toBe('ok')
   })
 
+  it('an id a describe has listed is visible from then on', async () => {
+    const { ec2 } = scope('consistency-listed')
+    const name = `strict-listed-${Date.now()}`
+    const id = await group(ec2, name)
+    const listed = await ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] }),
+    )
+    expect(listed.SecurityGroups?.map((g) => g.GroupId)).toEqual([id])
+    expect(await awsCode(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))).toBe(
+      'ok',
+    )
+  })
+
   it('a scope can ask for more NotFound uses, or none', async () => {
     const { strict, ec2 } = scope('consistency-3')
     await strict.configure({ consistencyUses: 3 })

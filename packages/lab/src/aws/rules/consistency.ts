@@ -2,7 +2,8 @@
 // subsequent API calls ... you might get a NotFound error" — AWS, "Eventual consistency in the
 // Amazon EC2 API" (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
 // Deterministic here: the next `consistencyUses` requests that name a new id (other than the
-// call that made it) answer the id's NotFound error, as a real account does for a moment.
+// call that made it) answer the id's NotFound error, as a real account does for a moment —
+// until a describe has listed it (then it is visible).
 import { awsError } from '../respond'
 import { xmlValues } from '../respond'
 import type { Rule } from '../rule'
@@ -52,6 +53,12 @@ export function consistencyRule(): Rule & { fresh: Map<string, Fresh> } {
       return undefined
     },
     after({ request, settings }, response) {
+      // An id that a describe listed is visible: its NotFound moment has passed.
+      if (request.service === 'ec2' && request.operation.startsWith('Describe') && fresh.size > 0)
+        for (const [id] of response.body
+          .toString('utf8')
+          .matchAll(/\b(?:i|sg|ami|snap|vol)-[0-9a-f]{8,17}\b/g))
+          fresh.delete(id)
       const creates = request.service === 'ec2' ? CREATES[request.operation] : undefined
       if (!creates || response.status !== 200 || settings.consistencyUses <= 0) return undefined
       for (const c of creates)
