@@ -1,6 +1,11 @@
 // Test helpers: the lab of this run, a separate EC2 client to read results back, and the lab's
 // sshd as the SSH target of every instance (its own key, its host key pinned).
-import { EC2Client } from '@aws-sdk/client-ec2'
+import {
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2'
 import { labHost as labAddress, uniqueName, type LabInfo } from '@ferry/lab'
 import { labInfo } from '@ferry/lab/vitest'
 import {
@@ -87,4 +92,26 @@ export const noCallHost: Host = {
   readFile: () => Promise.reject(new Error('a remote file was read')),
   exists: () => Promise.reject(new Error('a remote path was checked')),
   close: () => Promise.resolve(),
+}
+
+/** What a run holds, counted on moto itself: live instances, security groups, key pairs. */
+export async function countRun(runId: string) {
+  const ec2 = readBackEc2()
+  const filter = [{ Name: 'tag:ferry:run', Values: [runId] }]
+  const live = {
+    Name: 'instance-state-name',
+    Values: ['pending', 'running', 'stopping', 'stopped'],
+  }
+  try {
+    const instances = await ec2.send(new DescribeInstancesCommand({ Filters: [...filter, live] }))
+    const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filter }))
+    const keys = await ec2.send(new DescribeKeyPairsCommand({ Filters: filter }))
+    return {
+      instances: instances.Reservations?.flatMap((r) => r.Instances ?? []).length ?? 0,
+      groups: groups.SecurityGroups?.length ?? 0,
+      keys: keys.KeyPairs?.length ?? 0,
+    }
+  } finally {
+    ec2.destroy()
+  }
 }

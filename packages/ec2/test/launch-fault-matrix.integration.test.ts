@@ -4,36 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  DescribeInstancesCommand,
-  DescribeKeyPairsCommand,
-  DescribeSecurityGroupsCommand,
-} from '@aws-sdk/client-ec2'
 import { strictAwsScope, type FaultSpec, type StrictAwsScope } from '@ferry/lab'
 import { afterAll, describe, expect, it } from 'vitest'
 import { deleteEc2ByRun, launchWebServer } from '../src/index.js'
-import { lab, labResolveHost, readBackEc2, unique } from './lab.js'
+import { countRun, lab, labResolveHost, unique } from './lab.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-ec2-matrix-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const ec2 = readBackEc2()
 const fast = { waiterMinDelay: 200, maxWaitTime: 60_000 }
-
-async function counted(runId: string) {
-  const filter = [{ Name: 'tag:ferry:run', Values: [runId] }]
-  const live = {
-    Name: 'instance-state-name',
-    Values: ['pending', 'running', 'stopping', 'stopped'],
-  }
-  const instances = await ec2.send(new DescribeInstancesCommand({ Filters: [...filter, live] }))
-  const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filter }))
-  const keys = await ec2.send(new DescribeKeyPairsCommand({ Filters: filter }))
-  return {
-    instances: instances.Reservations?.flatMap((r) => r.Instances ?? []).length ?? 0,
-    groups: groups.SecurityGroups?.length ?? 0,
-    keys: keys.KeyPairs?.length ?? 0,
-  }
-}
 
 const launchIn = (strict: StrictAwsScope, runId: string) =>
   launchWebServer(
@@ -111,7 +89,7 @@ describe('a failure at each AWS call of launchWebServer', () => {
             () => 'ok',
             (e: unknown) => (e as { awsCode?: string }).awsCode ?? String(e),
           )
-          const after = await counted(runId)
+          const after = await countRun(runId)
           // A failed launch deleted what it made; one that recovered holds exactly one of each.
           expect(after, `${operation}#${skip} ${JSON.stringify(fault)}: ${first}`).toEqual(
             first === 'ok'
@@ -119,7 +97,7 @@ describe('a failure at each AWS call of launchWebServer', () => {
               : { instances: 0, groups: 0, keys: 0 },
           )
           await launchIn(strict, runId) // the re-run of the same run
-          expect(await counted(runId), `re-run after ${operation}#${skip}`).toEqual({
+          expect(await countRun(runId), `re-run after ${operation}#${skip}`).toEqual({
             instances: 1,
             groups: 1,
             keys: 1,

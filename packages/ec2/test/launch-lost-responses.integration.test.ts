@@ -4,33 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  DescribeInstancesCommand,
-  DescribeKeyPairsCommand,
-  DescribeSecurityGroupsCommand,
-} from '@aws-sdk/client-ec2'
 import { strictAwsScope } from '@ferry/lab'
 import { afterAll, describe, expect, it } from 'vitest'
 import { deleteEc2ByRun, launchWebServer } from '../src/index.js'
-import { lab, labResolveHost, readBackEc2, unique } from './lab.js'
+import { countRun, lab, labResolveHost, unique } from './lab.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-ec2-lost-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const ec2 = readBackEc2()
 const fast = { waiterMinDelay: 1000, maxWaitTime: 60_000 }
-
-async function counted(runId: string) {
-  const filter = [{ Name: 'tag:ferry:run', Values: [runId] }]
-  const live = { Name: 'instance-state-name', Values: ['pending', 'running'] }
-  const instances = await ec2.send(new DescribeInstancesCommand({ Filters: [...filter, live] }))
-  const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filter }))
-  const keys = await ec2.send(new DescribeKeyPairsCommand({ Filters: filter }))
-  return {
-    instances: instances.Reservations?.flatMap((r) => r.Instances ?? []).length ?? 0,
-    groups: groups.SecurityGroups?.length ?? 0,
-    keys: keys.KeyPairs?.length ?? 0,
-  }
-}
 
 describe('launchWebServer when AWS answers are lost', () => {
   for (const operation of [
@@ -55,7 +36,7 @@ describe('launchWebServer when AWS answers are lost', () => {
           { aws, runId, resolveHost: labResolveHost, ...fast },
         )
         expect(servers).toHaveLength(1)
-        expect(await counted(runId)).toEqual({ instances: 1, groups: 1, keys: 1 })
+        expect(await countRun(runId)).toEqual({ instances: 1, groups: 1, keys: 1 })
         const calls = await strict.calls()
         expect(calls.filter((c) => c.by === 'lose-response').map((c) => c.operation)).toEqual([
           operation,

@@ -44,6 +44,16 @@ const callerReference: Pick<TokenSpec, 'token' | 'fingerprint'> = {
     `${request.path} ${request.body.toString('utf8').replace(/<CallerReference>[^<]*<\/CallerReference>/, '')}`,
 }
 
+const distribution: TokenSpec = {
+  ...callerReference,
+  mismatch: {
+    code: 'DistributionAlreadyExists',
+    status: 409,
+    message:
+      'The caller reference that you are using to create a distribution is associated with another distribution.',
+  },
+}
+
 const TOKENS: Record<string, TokenSpec> = {
   'ec2 RunInstances': {
     ...query('ClientToken'),
@@ -72,24 +82,9 @@ const TOKENS: Record<string, TokenSpec> = {
         'The CallerReference you attempted to create the invalidation with is already in use with a different invalidation batch.',
     },
   },
-  'cloudfront CreateDistribution': {
-    ...callerReference,
-    mismatch: {
-      code: 'DistributionAlreadyExists',
-      status: 409,
-      message:
-        'The caller reference that you are using to create a distribution is associated with another distribution.',
-    },
-  },
-  'cloudfront CreateDistributionWithTags': {
-    ...callerReference,
-    mismatch: {
-      code: 'DistributionAlreadyExists',
-      status: 409,
-      message:
-        'The caller reference that you are using to create a distribution is associated with another distribution.',
-    },
-  },
+  // The same create with tags: the same reference rule.
+  'cloudfront CreateDistribution': distribution,
+  'cloudfront CreateDistributionWithTags': distribution,
 }
 
 /**
